@@ -1,0 +1,4 @@
+export { openDatabase, DatabaseUnavailableError, type Database, type DatabaseOptions, type Tx } from './database.js';
+export { runMigrations, type MigrationSet } from './migrations.js';
+export { isUniqueViolation, isSerializationFailure } from './pg-errors.js';
+export { sql, type Kysely, type Transaction, type Selectable, type Insertable, type Updateable, type Generated, type ColumnType } from 'kysely';

@@ -1,0 +1,1 @@
+export { injectTraceContext, extractTraceContext, withPublishSpan, withConsumeSpan, type HeaderCarrier } from './propagation.js';
