@@ -1,0 +1,3 @@
+export { createTestDatabase, postgresServerUrl, type TestDatabase } from './postgres.js';
+export { connectTestBroker, natsUrl, testNamespace } from './nats.js';
+export { waitFor } from './wait-for.js';
