@@ -1,0 +1,1 @@
+export { notificationChanged, type NotificationChanged } from './notification-changed.js';
