@@ -5,5 +5,5 @@ export { connectBroker, BrokerUnavailableError, type Broker } from './connection
 export { publishEvent } from './publish.js';
 export { emit, OUTBOX_CHANNEL } from './outbox.js';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
-export { createConsumer, type Consumer, type ConsumerOptions, type Handler, type Outcome } from './consumer.js';
+export { createConsumer, type Consumer, type ConsumerLogger, type ConsumerOptions, type Handler, type Outcome } from './consumer.js';
 export { messagingMigrations } from './migrations.js';

@@ -1,0 +1,107 @@
+import { join } from 'node:path';
+import { openDatabase, type Database, type MigrationSet } from '@provisio/db';
+import {
+  connectBroker,
+  createConsumer,
+  createOutboxRelay,
+  ensureStreams,
+  messagingMigrations,
+  type Broker,
+  type Consumer,
+  type ConsumerLogger,
+  type ConsumerOptions,
+  type OutboxRelay,
+} from '@provisio/messaging';
+
+export interface RuntimeOptions {
+  /** The service's name: its PGlite folder, its NATS connection name, its pool's application name. */
+  service: string;
+  /** PostgreSQL URL; when absent, PGlite under `dataDir/<service>`. */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  natsUrl: string;
+  natsNamespace?: string | undefined;
+  /** The service's own migrations and the libs' it uses (roster); the outbox's are added first. */
+  migrations: MigrationSet[];
+  logger: ConsumerLogger;
+  outboxPollIntervalMs?: number;
+  streamReplicas?: number;
+}
+
+export interface Runtime<DB> {
+  readonly db: Database<DB>;
+  readonly broker: Broker;
+  readonly relay: OutboxRelay;
+  /** Declares a durable consumer; it starts with `start()`. */
+  consumer(options: Omit<ConsumerOptions, 'broker' | 'db' | 'logger'>): Consumer;
+  readonly consumers: readonly Consumer[];
+  /** Readiness probes: the database and NATS answer. */
+  readonly probes: Record<string, () => Promise<unknown>>;
+  /** Starts the relay and every consumer. */
+  start(): Promise<void>;
+  /**
+   * Stops consuming (in-flight messages finish), stops the relay, runs `beforeDisconnect` (close the HTTP
+   * server there), then drains NATS and closes the pool.
+   */
+  close(beforeDisconnect?: () => Promise<void>): Promise<void>;
+}
+
+/**
+ * What every service needs below its domain: its database with migrations applied, the broker with the
+ * streams declared, the outbox relay and its consumers. A database or broker that cannot be reached fails
+ * here, and the process refuses to start.
+ */
+export async function openRuntime<DB>(options: RuntimeOptions): Promise<Runtime<DB>> {
+  const db = await openDatabase<DB>({
+    url: options.databaseUrl,
+    dataDir: join(options.dataDir, options.service),
+    applicationName: options.service,
+  });
+  let broker: Broker;
+  try {
+    await db.migrate([messagingMigrations, ...options.migrations]);
+    broker = await connectBroker({ url: options.natsUrl, name: options.service, namespace: options.natsNamespace });
+    await ensureStreams(broker.jsm, broker.ns, undefined, { replicas: options.streamReplicas ?? 1 });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const relay = createOutboxRelay({
+    db: db as Database<unknown>,
+    js: broker.js,
+    ns: broker.ns,
+    logger: options.logger,
+    ...(options.outboxPollIntervalMs === undefined ? {} : { pollIntervalMs: options.outboxPollIntervalMs }),
+  });
+  const consumers: Consumer[] = [];
+  let closed = false;
+
+  return {
+    db,
+    broker,
+    relay,
+    consumers,
+    consumer(consumerOptions) {
+      const consumer = createConsumer({ ...consumerOptions, broker, db: db as Database<unknown>, logger: options.logger });
+      consumers.push(consumer);
+      return consumer;
+    },
+    probes: {
+      database: () => db.ping(),
+      nats: () => broker.ping(),
+    },
+    async start() {
+      await relay.start();
+      for (const consumer of consumers) await consumer.start();
+    },
+    async close(beforeDisconnect) {
+      if (closed) return;
+      closed = true;
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
+      await relay.stop();
+      await beforeDisconnect?.();
+      await broker.drain();
+      await db.close();
+    },
+  };
+}
