@@ -1,0 +1,2 @@
+export { createProvidersService, type ProvidersService } from './service.js';
+export { providersConfigSchema, type ProvidersConfig } from './config.js';
