@@ -1,0 +1,121 @@
+import { useId, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { listEmployees } from '../api/employees';
+import type { EmployeeStatus } from '../api/employees';
+import { queryKeys } from '../api/query-keys';
+import { useSession } from '../auth/session';
+import { ApiErrorNotice } from '../components/ApiErrorNotice';
+import { Empty, Loading } from '../components/QueryState';
+import { Pager } from '../components/Pager';
+import { formatDate } from '../components/format';
+import { useCursorStack } from '../components/use-cursor-stack';
+import { useDebouncedValue } from '../components/use-debounced-value';
+import { PageHeader } from '../layout/PageHeader';
+
+/** The directory (admins: everyone; managers: their reports, "My team"). */
+export default function PeoplePage() {
+  const id = useId();
+  const { claims } = useSession();
+  const [params, setParams] = useSearchParams();
+  const [q, setQ] = useState(params.get('q') ?? '');
+  const status = (params.get('status') ?? '') as EmployeeStatus | '';
+  const debouncedQ = useDebouncedValue(q.trim(), 300);
+  const pages = useCursorStack(`${debouncedQ}|${status}`);
+  const people = useQuery({
+    queryKey: [...queryKeys.employees, 'directory', { q: debouncedQ, status, cursor: pages.cursor }],
+    queryFn: ({ signal }) => listEmployees({ q: debouncedQ, status, limit: 50, cursor: pages.cursor }, signal),
+    placeholderData: keepPreviousData,
+  });
+  const setParam = (key: string, value: string) =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (value) next.set(key, value);
+        else next.delete(key);
+        return next;
+      },
+      { replace: true },
+    );
+  const isManager = claims.role === 'manager';
+
+  return (
+    <>
+      <PageHeader title={isManager ? 'My team' : 'People'} lead={isManager ? 'The people who report to you.' : undefined} />
+      <div className="filters" role="search">
+        <div className="field field--inline">
+          <label htmlFor={`${id}-q`}>Search people</label>
+          <input
+            id={`${id}-q`}
+            type="search"
+            value={q}
+            placeholder="Name or email"
+            onChange={(e) => {
+              setQ(e.target.value);
+              setParam('q', e.target.value.trim());
+            }}
+          />
+        </div>
+        <div className="field field--inline">
+          <label htmlFor={`${id}-status`}>Employment</label>
+          <select id={`${id}-status`} value={status} onChange={(e) => setParam('status', e.target.value)}>
+            <option value="">Everyone</option>
+            <option value="active">Active</option>
+            <option value="terminated">Terminated</option>
+          </select>
+        </div>
+      </div>
+      {people.isPending ? (
+        <Loading label="Loading people…" />
+      ) : people.isError ? (
+        <ApiErrorNotice error={people.error} onRetry={() => void people.refetch()} />
+      ) : people.data.items.length === 0 ? (
+        <Empty>{debouncedQ || status ? 'No one matches.' : isManager ? 'No one reports to you yet.' : 'No people yet.'}</Empty>
+      ) : (
+        <div className="table-wrap" aria-busy={people.isFetching}>
+          <table className="table">
+            <caption className="visually-hidden">People</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col" className="hide-narrow">Department</th>
+                <th scope="col" className="hide-narrow">Job title</th>
+                <th scope="col" className="hide-narrow">Location</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
+            <tbody>
+              {people.data.items.map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <Link to={`/people/${encodeURIComponent(e.id)}`}>{e.name}</Link>
+                    <div className="muted small">{e.email}</div>
+                  </td>
+                  <td className="hide-narrow">{e.department ?? '—'}</td>
+                  <td className="hide-narrow">{e.jobTitle ?? '—'}</td>
+                  <td className="hide-narrow">{e.location ?? '—'}</td>
+                  <td>
+                    {e.status === 'terminated' ? (
+                      <span className="badge badge--terminated">Terminated {formatDate(e.terminationDate)}</span>
+                    ) : (
+                      <span className="badge badge--neutral">Active</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <Pager
+        label="People pages"
+        pageNumber={pages.pageNumber}
+        hasPrevious={pages.hasPrevious}
+        nextCursor={people.data?.nextCursor}
+        onPrevious={pages.previous}
+        onNext={pages.next}
+        busy={people.isFetching}
+      />
+    </>
+  );
+}
