@@ -1,0 +1,18 @@
+import { createLogger, loadConfig, runService } from '@provisio/service-kit';
+import { workflowsConfigSchema } from './config.js';
+import { createWorkflowsService } from './service.js';
+
+const logger = createLogger({ name: 'workflows', level: 'info' });
+
+await runService({
+  name: 'workflows',
+  logger,
+  async start() {
+    const config = loadConfig(workflowsConfigSchema);
+    logger.level = config.LOG_LEVEL;
+    const service = await createWorkflowsService(config, logger);
+    await service.start();
+    await service.app.listen({ host: config.HOST, port: config.PORT });
+    return service;
+  },
+});
