@@ -94,6 +94,19 @@ const malformedMessages: Record<string, string> = {
   FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is too long; check the URL.',
 };
 
+/**
+ * A dependency (the database, the broker) that cannot be reached or dropped the connection: a 503 the client
+ * may retry, not a 500. Socket errors, PostgreSQL's connection classes 08 and 57P0x, pg's pool timeouts.
+ */
+function isConnectionFailure(error: unknown): boolean {
+  const code = property(error, 'code');
+  if (typeof code === 'string' && (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH)$/.test(code) || /^(08|57P0)/.test(code))) {
+    return true;
+  }
+  const message = error instanceof Error ? error.message : '';
+  return /timeout exceeded when trying to connect|Connection terminated|CONNECTION_CLOSED|cannot reach/i.test(message);
+}
+
 function internalError(cause: unknown): AppError {
   return new AppError(500, 'INTERNAL', 'Something went wrong on our side; retry later, or report the request id.', {
     cause,
@@ -139,6 +152,7 @@ export function toAppError(error: unknown, request: FastifyRequest, reply?: Fast
     return new MalformedRequestError(`${message.slice(0, 300)}; fix the request and retry.`, { cause: error });
   }
   if (statusCode === 503) return new UnavailableError(defaultRetryAfterSeconds, 'The service', { cause: error });
+  if (isConnectionFailure(error)) return new UnavailableError(defaultRetryAfterSeconds, 'A dependency', { cause: error });
   return internalError(error);
 }
 

@@ -109,6 +109,8 @@ export interface OpenApiOptions {
   title: string;
   description?: string;
   version: string;
+  /** Where the document is served; the gateway moves its own aside to serve the composed one. */
+  route?: string;
 }
 
 /**
@@ -133,5 +135,5 @@ export async function registerOpenApi(app: FastifyInstance, options: OpenApiOpti
     transform,
     transformObject,
   });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get(options.route ?? '/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

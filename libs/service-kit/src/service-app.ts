@@ -26,7 +26,7 @@ export interface ServiceAppOptions {
   probeTimeoutMs?: number;
   /** Largest accepted body in bytes; default 1 MiB. */
   bodyLimit?: number;
-  openapi?: { title: string; description?: string };
+  openapi?: { title: string; description?: string; route?: string };
 }
 
 const defaultBodyLimit = 1024 * 1024;
@@ -74,6 +74,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     title: options.openapi?.title ?? options.name,
     version: options.version ?? '0.0.0',
     ...(options.openapi?.description === undefined ? {} : { description: options.openapi.description }),
+    ...(options.openapi?.route === undefined ? {} : { route: options.openapi.route }),
   });
   await app.register(authPlugin, { verifier: options.verifier });
   await app.register(healthRoutes, {
