@@ -1,11 +1,3 @@
-import { defineProject } from 'vitest/config';
+import { backendProject } from '../../vitest.shared.ts';
 
-export default defineProject({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
-  test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
-  },
-});
+export default backendProject();

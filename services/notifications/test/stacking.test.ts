@@ -1,0 +1,286 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { anEmployee, bearer, publishHire, waitFor } from '@provisio/testing';
+import { publishEvent } from '@provisio/messaging';
+import {
+  changedEvents,
+  countOpen,
+  createAccountsPlayer,
+  publishProvider,
+  publishTaskOverdue,
+  startNotifications,
+  storedNotifications,
+  type Harness,
+} from './harness.js';
+
+const company = `co-${randomUUID().slice(0, 8)}`;
+
+describe('stacking account requests into notifications', () => {
+  let h: Harness;
+  let accounts: ReturnType<typeof createAccountsPlayer>;
+  const assignee = anEmployee({ accessLevel: 'admin' });
+  const otherAssignee = anEmployee({ accessLevel: 'admin' });
+  const providers: string[] = [];
+
+  beforeAll(async () => {
+    h = await startNotifications('notif_stacking', { NOTIFICATIONS_CONCURRENCY: '16' });
+    accounts = createAccountsPlayer(h.broker, company);
+    for (const name of ['Slack', 'GitHub', 'Figma', 'Notion', 'Zoom']) providers.push(await publishProvider(h.broker, company, name, assignee.id));
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  /** A fresh hire, known to the roster projection. */
+  async function hire() {
+    const employee = anEmployee();
+    await publishHire(h.broker, company, employee);
+    return employee;
+  }
+
+  const stored = (employeeId: string) => storedNotifications(h.service, company, employeeId);
+
+  async function inbox(assigneeId: string) {
+    const response = await h.service.app.inject({
+      method: 'GET',
+      url: '/v1/notifications?state=all&limit=500',
+      headers: { authorization: await bearer(assigneeId, company, 'admin') },
+    });
+    expect(response.statusCode).toBe(200);
+    return response.json<{ items: { id: string; employee: { id: string; name: string | null }; state: string; items: { providerId: string; providerName: string | null; state: string; overdue: boolean; dueAt: string | null }[] }[] }>().items;
+  }
+
+  async function itemsIn(employeeId: string) {
+    return (await stored(employeeId)).flatMap((n) => n.items);
+  }
+
+  // Five requests for one employee stack into one notification with five items, with names to show.
+  it('stacks five requests for one employee into one notification', async () => {
+    const employee = await hire();
+    await accounts.publish(...providers.map((providerId) => accounts.request(providerId, employee.id, assignee.id)));
+    const [notification] = await waitFor(async () => {
+      const list = (await inbox(assignee.id)).filter((n) => n.employee.id === employee.id);
+      return list.length === 1 && list[0]!.items.length === 5 && list[0]!.employee.name !== null && list[0]!.items.every((i) => i.providerName) ? list : undefined;
+    }, { what: 'five stacked items with names' });
+    expect(notification).toMatchObject({ state: 'open', employee: { name: `${employee.firstName} ${employee.lastName}` } });
+    expect(notification!.items.map((i) => i.state)).toEqual(['pending', 'pending', 'pending', 'pending', 'pending']);
+    expect(new Set(notification!.items.map((i) => i.providerName))).toEqual(new Set(['Slack', 'GitHub', 'Figma', 'Notion', 'Zoom']));
+    expect(await stored(employee.id)).toHaveLength(1);
+  });
+
+  // Requests for a second employee give that employee a notification of their own.
+  it('gives a second employee a second notification', async () => {
+    const first = await hire();
+    const second = await hire();
+    await accounts.publish(accounts.request(providers[0]!, first.id, assignee.id), accounts.request(providers[1]!, first.id, assignee.id));
+    await accounts.publish(accounts.request(providers[0]!, second.id, assignee.id));
+    await waitFor(async () => (await itemsIn(first.id)).length === 2 && (await itemsIn(second.id)).length === 1, { what: 'both employees stacked' });
+    const [ofFirst] = await stored(first.id);
+    const [ofSecond] = await stored(second.id);
+    expect(ofFirst!.id).not.toBe(ofSecond!.id);
+    expect(ofFirst!.items).toHaveLength(2);
+    expect(ofSecond!.items).toHaveLength(1);
+  });
+
+  // The same status event delivered twice (a redelivery, or the same account version under another event id)
+  // adds nothing.
+  it('adds nothing for a repeated status event', async () => {
+    const employee = await hire();
+    const event = accounts.request(providers[0]!, employee.id, assignee.id);
+    await accounts.publish(event);
+    await waitFor(async () => (await itemsIn(employee.id)).length === 1, { what: 'the first delivery stacked' });
+    const before = await stored(employee.id);
+    const { duplicate, applied } = h.service.consumers.accounts.stats;
+
+    // The same event again, past JetStream's duplicate window (another message id), as a redelivery looks.
+    await h.broker.js.publish(h.broker.ns.subject(event.type), JSON.stringify(event), { msgID: `${event.id}-again` });
+    // The same account version under a new event id.
+    await publishEvent(h.broker.js, h.broker.ns, { ...event, id: randomUUID() });
+    await waitFor(() => h.service.consumers.accounts.stats.duplicate === duplicate + 1 && h.service.consumers.accounts.stats.applied === applied + 1, {
+      what: 'both copies handled',
+    });
+    expect(await stored(employee.id)).toEqual(before);
+  });
+
+  // Twenty requests for one employee handled concurrently still give exactly one open notification.
+  it('keeps one open notification under twenty concurrent requests', async () => {
+    const employee = await hire();
+    const twenty = Array.from({ length: 20 }, () => randomUUID());
+    await accounts.publish(...twenty.map((providerId) => accounts.request(providerId, employee.id, assignee.id)));
+    await waitFor(async () => (await itemsIn(employee.id)).length === 20, { what: 'twenty items' });
+    const notifications = await stored(employee.id);
+    expect(notifications).toHaveLength(1);
+    expect(notifications[0]!.items).toHaveLength(20);
+    expect(await countOpen(h.service, company, employee.id)).toBe(1);
+  });
+
+  // Completions mark items done and close the notification when none is pending; a later request opens a new one.
+  it('closes the notification when every item is done, and opens a new one for a later request', async () => {
+    const employee = await hire();
+    const [a, b] = providers;
+    await accounts.publish(accounts.request(a!, employee.id, assignee.id), accounts.request(b!, employee.id, assignee.id));
+    await waitFor(async () => (await itemsIn(employee.id)).length === 2, { what: 'two items' });
+
+    await accounts.publish(accounts.complete(a!, employee.id));
+    await waitFor(async () => (await itemsIn(employee.id)).some((i) => i.provider_id === a && i.state === 'done'), { what: 'first item done' });
+    expect((await stored(employee.id))[0]!.state).toBe('open');
+
+    await accounts.publish(accounts.complete(b!, employee.id));
+    const [closed] = await waitFor(async () => {
+      const list = await stored(employee.id);
+      return list[0]?.state === 'done' ? list : undefined;
+    }, { what: 'the notification closed' });
+    expect(closed!.items.map((i) => i.state)).toEqual(['done', 'done']);
+    expect(closed!.closed_at).not.toBeNull();
+
+    await accounts.publish(accounts.requestDeprovisioning(a!, employee.id, assignee.id));
+    const list = await waitFor(async () => {
+      const all = await stored(employee.id);
+      return all.length === 2 ? all : undefined;
+    }, { what: 'a second notification' });
+    expect(list[0]).toMatchObject({ id: closed!.id, state: 'done' });
+    expect(list[1]).toMatchObject({ state: 'open' });
+    expect(list[1]!.items).toMatchObject([{ provider_id: a, action: 'deprovision', state: 'pending' }]);
+  });
+
+  // A cancelled request marks its item cancelled; with nothing pending the notification is done.
+  it('marks a cancelled request cancelled', async () => {
+    const employee = await hire();
+    const [a, b] = providers;
+    await accounts.publish(accounts.request(a!, employee.id, assignee.id), accounts.request(b!, employee.id, assignee.id));
+    await waitFor(async () => (await itemsIn(employee.id)).length === 2, { what: 'two items' });
+    await accounts.publish(accounts.cancel(a!, employee.id));
+    await waitFor(async () => (await itemsIn(employee.id)).some((i) => i.provider_id === a && i.state === 'cancelled'), { what: 'cancelled' });
+    expect((await stored(employee.id))[0]!.state).toBe('open');
+    await accounts.publish(accounts.cancel(b!, employee.id));
+    await waitFor(async () => (await stored(employee.id))[0]?.state === 'done', { what: 'done once nothing is pending' });
+    expect((await itemsIn(employee.id)).map((i) => i.state)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  // A request given to another assignee moves its item to that assignee's notification.
+  it('moves a reassigned request to the new assignee', async () => {
+    const employee = await hire();
+    const [a, b] = providers;
+    await accounts.publish(accounts.request(a!, employee.id, assignee.id), accounts.request(b!, employee.id, assignee.id));
+    await waitFor(async () => (await itemsIn(employee.id)).length === 2, { what: 'two items' });
+    await accounts.publish(accounts.reassign(a!, employee.id, otherAssignee.id));
+    await waitFor(async () => (await itemsIn(employee.id)).some((i) => i.provider_id === a && i.assignee_id === otherAssignee.id), { what: 'moved' });
+    const mine = (await inbox(assignee.id)).filter((n) => n.employee.id === employee.id);
+    const theirs = (await inbox(otherAssignee.id)).filter((n) => n.employee.id === employee.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.items.map((i) => i.providerId)).toEqual([b]);
+    expect(theirs).toHaveLength(1);
+    expect(theirs[0]).toMatchObject({ state: 'open', items: [{ providerId: a, state: 'pending' }] });
+
+    // Moving the last item away leaves the first assignee nothing to look at.
+    await accounts.publish(accounts.reassign(b!, employee.id, otherAssignee.id));
+    await waitFor(async () => (await inbox(assignee.id)).every((n) => n.employee.id !== employee.id), { what: 'the emptied notification gone' });
+    expect((await inbox(otherAssignee.id)).filter((n) => n.employee.id === employee.id)[0]!.items).toHaveLength(2);
+  });
+
+  // A completion that arrives before its request ends as it would in order: one done item, nothing open.
+  it('ends in the in-order state when the completion arrives first', async () => {
+    const employee = await hire();
+    const [a] = providers;
+    const requested = accounts.request(a!, employee.id, assignee.id, '2030-01-01T00:00:00.000Z');
+    const completed = accounts.complete(a!, employee.id);
+    await accounts.publish(completed);
+    await waitFor(async () => (await itemsIn(employee.id)).length === 1, { what: 'the completion applied' });
+    const applied = h.service.consumers.accounts.stats.applied;
+    await accounts.publish(requested);
+    await waitFor(() => h.service.consumers.accounts.stats.applied === applied + 1, { what: 'the late request applied' });
+    const notifications = await stored(employee.id);
+    expect(notifications).toHaveLength(1);
+    expect(notifications[0]).toMatchObject({ state: 'done' });
+    expect(notifications[0]!.items).toMatchObject([{ provider_id: a, state: 'done', first_version: 1, opened_version: 1, closed_version: 2 }]);
+    expect(await countOpen(h.service, company, employee.id)).toBe(0);
+  });
+
+  // A whole history published in reverse ends exactly as the same history published in order.
+  it('ends in the in-order state whatever the order of a long history', async () => {
+    const inOrder = await hire();
+    const reversed = await hire();
+    const [a] = providers;
+    const history = (employeeId: string) => [
+      accounts.request(a!, employeeId, assignee.id),
+      accounts.reassign(a!, employeeId, otherAssignee.id),
+      accounts.complete(a!, employeeId),
+      accounts.requestDeprovisioning(a!, employeeId, assignee.id),
+      accounts.cancel(a!, employeeId),
+      accounts.requestDeprovisioning(a!, employeeId, assignee.id),
+    ];
+    for (const event of history(inOrder.id)) {
+      const applied = h.service.consumers.accounts.stats.applied;
+      await accounts.publish(event);
+      await waitFor(() => h.service.consumers.accounts.stats.applied > applied, { what: 'applied in order' });
+    }
+    for (const event of history(reversed.id).reverse()) {
+      const applied = h.service.consumers.accounts.stats.applied;
+      await accounts.publish(event);
+      await waitFor(() => h.service.consumers.accounts.stats.applied > applied, { what: 'applied in reverse' });
+    }
+    const shape = async (employeeId: string) =>
+      (await stored(employeeId))
+        .map((n) => ({ assignee: n.assignee_id, state: n.state, items: n.items.map((i) => [i.action, i.state, i.first_version, i.last_version]) }))
+        .sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+    const expected = await shape(inOrder.id);
+    expect(expected).toEqual(
+      [
+        { assignee: otherAssignee.id, state: 'done', items: [['provision', 'done', 1, 2]] },
+        { assignee: assignee.id, state: 'done', items: [['deprovision', 'cancelled', 4, 4]] },
+        { assignee: assignee.id, state: 'open', items: [['deprovision', 'pending', 6, 6]] },
+      ].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y))),
+    );
+    expect(await shape(reversed.id)).toEqual(expected);
+    expect(await countOpen(h.service, company, reversed.id)).toBe(1);
+  });
+
+  // Every creation and change of a notification is published as notification.changed, in version order.
+  it('emits notification.changed for each change', async () => {
+    const employee = await hire();
+    const [a, b] = providers;
+    await accounts.publish(accounts.request(a!, employee.id, assignee.id));
+    await waitFor(async () => (await itemsIn(employee.id)).length === 1, { what: 'first item' });
+    await accounts.publish(accounts.request(b!, employee.id, assignee.id));
+    await waitFor(async () => (await itemsIn(employee.id)).length === 2, { what: 'second item' });
+    await accounts.publish(accounts.complete(a!, employee.id));
+    await waitFor(async () => (await itemsIn(employee.id)).filter((i) => i.state === 'done').length === 1, { what: 'one done' });
+    await accounts.publish(accounts.complete(b!, employee.id));
+
+    const [notification] = await waitFor(async () => {
+      const list = await stored(employee.id);
+      return list[0]?.state === 'done' ? list : undefined;
+    }, { what: 'closed' });
+    const events = await waitFor(async () => {
+      const mine = (await changedEvents(h.broker)).filter((e) => e.notificationId === notification!.id);
+      return mine.length === 4 ? mine : undefined;
+    }, { what: 'four notification.changed events' });
+    expect(events.map((e) => [e.change, e.state, e.pendingItems, e.version])).toEqual([
+      ['created', 'open', 1, 1],
+      ['updated', 'open', 2, 2],
+      ['updated', 'open', 1, 3],
+      ['updated', 'done', 0, 4],
+    ]);
+    expect(events.every((e) => e.companyId === company && e.assigneeId === assignee.id && e.employeeId === employee.id)).toBe(true);
+  });
+
+  // An item is overdue once its due date has passed, or when its workflow task is reported overdue.
+  it('shows overdue items', async () => {
+    const employee = await hire();
+    const [a, b, c] = providers;
+    await accounts.publish(
+      accounts.request(a!, employee.id, assignee.id, '2020-01-01T00:00:00.000Z'),
+      accounts.request(b!, employee.id, assignee.id, '2099-01-01T00:00:00.000Z'),
+      accounts.request(c!, employee.id, assignee.id),
+    );
+    await waitFor(async () => (await itemsIn(employee.id)).length === 3, { what: 'three items' });
+    const overdue = async () => {
+      const [n] = (await inbox(assignee.id)).filter((x) => x.employee.id === employee.id);
+      return Object.fromEntries(n!.items.map((i) => [i.providerId, i.overdue]));
+    };
+    expect(await overdue()).toEqual({ [a!]: true, [b!]: false, [c!]: false });
+    await publishTaskOverdue(h.broker, { companyId: company, employeeId: employee.id, providerIds: [c!], assigneeId: assignee.id, dueAt: new Date().toISOString() });
+    await waitFor(async () => (await overdue())[c!] === true, { what: 'the task overdue mark' });
+    expect(await overdue()).toEqual({ [a!]: true, [b!]: false, [c!]: true });
+  });
+});
