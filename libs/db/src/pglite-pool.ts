@@ -18,9 +18,13 @@ export function createPgliteSession(pglite: PGlite) {
   }
 
   async function query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
-    const result = await pglite.query<R>(sql, [...parameters]);
+    // A statement without parameters may be a script (a migration file): the simple protocol runs it whole.
+    const result =
+      parameters.length === 0
+        ? ((await pglite.exec(sql)).at(-1) ?? { rows: [], affectedRows: 0 })
+        : await pglite.query<R>(sql, [...parameters]);
     const command = sql.trimStart().split(/\s/, 1)[0]!.toUpperCase() as PostgresQueryResult<R>['command'];
-    return { command, rowCount: result.affectedRows ?? result.rows.length, rows: result.rows };
+    return { command, rowCount: result.affectedRows ?? result.rows.length, rows: result.rows as R[] };
   }
 
   const pool: PostgresPool = {
