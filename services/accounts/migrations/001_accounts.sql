@@ -72,7 +72,7 @@ create table account_counts (
   company_id text not null,
   provider_id uuid not null,
   status text not null,
-  count integer not null check (count >= 0),
+  count integer not null,
   primary key (company_id, provider_id, status)
 );
 

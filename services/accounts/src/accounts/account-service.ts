@@ -135,6 +135,14 @@ export function createAccountService(deps: AccountServiceDeps) {
       }
       const key = accountKey(request.providerId, request.employeeId);
       const current = state.get(key) ?? noAccount(companyId, request.providerId, request.employeeId, at);
+      let next;
+      try {
+        next = transition({ status: current.status, requestedFrom: current.requested_from }, request.action, employee.status);
+      } catch (error) {
+        outcomes.push({ ok: false, error: error as AppError });
+        continue;
+      }
+      // A move the current status forbids says so (above); an allowed one decided on an older version is a conflict.
       if (request.expectedVersion !== undefined && request.expectedVersion !== current.version) {
         outcomes.push({
           ok: false,
@@ -143,14 +151,6 @@ export function createAccountService(deps: AccountServiceDeps) {
             { currentStatus: current.status, version: current.version },
           ),
         });
-        continue;
-      }
-
-      let next;
-      try {
-        next = transition({ status: current.status, requestedFrom: current.requested_from }, request.action, employee.status);
-      } catch (error) {
-        outcomes.push({ ok: false, error: error as AppError });
         continue;
       }
 

@@ -64,7 +64,8 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService; re
         tags, operationId: operationId(action), summary: actionSummaries[action],
         params: accountParams,
         headers: z.object({ 'if-match': z.string().optional().describe('The account version the action was decided on.') }),
-        body: (isRequestAction(action) ? requestActionBody : plainActionBody).optional(),
+        // No body at all is fine (Fastify hands the validator null then); an empty object too.
+        body: (isRequestAction(action) ? requestActionBody : plainActionBody).nullish(),
         response: { 200: accountSchema, ...errorResponses(400, 403, 404, 409, 422) },
       },
     }, async (request, reply) => {
