@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { anEmployee, publishHire, publishTermination } from '@provisio/testing';
+import { sql } from 'kysely';
+import { providerArchived } from '@provisio/contracts';
+import { publishEvent } from '@provisio/messaging';
+import { anEmployee, publishHire, publishTermination, waitFor } from '@provisio/testing';
 import { aProvider, call, newCompany, rosterHas, startHarness, type Caller, type Harness } from './harness.js';
 
 describe('workflow definitions', () => {
@@ -135,17 +138,16 @@ describe('workflow definitions', () => {
     const { id } = (await call(harness, admin, 'POST', '/v1/workflows', provisioning(`Doomed ${randomUUID()}`, { tasks: [{ providerIds: [doomed] }] }))).json();
     const badEdit = await call(harness, admin, 'PATCH', `/v1/workflows/${id}`, { tasks: [{ providerIds: [randomUUID()] }] });
     expect(badEdit.statusCode).toBe(422);
-    const { publishEvent } = await import('@provisio/messaging');
-    const { providerArchived } = await import('@provisio/contracts');
     await publishEvent(harness.broker.js, harness.broker.ns, providerArchived.build(
       { companyId: companyA, providerId: doomed, name: 'x', logoUrl: null, provisioningAssigneeId: 'a', deprovisioningAssigneeId: 'a', archived: true, version: 5 },
       { source: 'test-providers' },
     ));
-    const { waitFor } = await import('@provisio/testing');
-    const response = await waitFor(async () => {
-      const attempt = await call(harness, admin, 'POST', `/v1/workflows/${id}/publish`);
-      return attempt.statusCode === 422 ? attempt : undefined;
-    }, { what: 'publishing to be refused once the provider is archived' });
+    await waitFor(async () => {
+      const { rows } = await sql<{ archived: boolean }>`select archived from provider_projection where id = ${doomed}`.execute(harness.service.runtime.db.kysely);
+      return rows[0]?.archived === true;
+    }, { what: 'the provider to be archived in the projection' });
+    const response = await call(harness, admin, 'POST', `/v1/workflows/${id}/publish`);
+    expect(response.statusCode).toBe(422);
     expect(response.json().error.details).toMatchObject([{ path: 'tasks.0.providerIds.0' }]);
   });
 

@@ -22,8 +22,8 @@ export interface Harness {
   broker: TestBroker;
   testDb: TestDatabase;
   service: WorkflowsService;
-  /** Another instance on the same database and namespace. */
-  startInstance(): Promise<WorkflowsService>;
+  /** Another instance on the same database and namespace, with more environment if given. */
+  startInstance(env?: Record<string, string>): Promise<WorkflowsService>;
   events: StreamReader;
   close(): Promise<void>;
 }
@@ -33,8 +33,8 @@ export async function startHarness(label: string): Promise<Harness> {
   const broker = await connectTestBroker(ns);
   const testDb = await createTestDatabase(label);
   const instances: WorkflowsService[] = [];
-  const config = loadConfig(workflowsConfigSchema, { ...testEnv(ns), WORKFLOWS_DATABASE_URL: testDb.url, WORKFLOWS_OVERDUE_SWEEP_MS: '3600000' });
-  async function startInstance() {
+  async function startInstance(env: Record<string, string> = {}) {
+    const config = loadConfig(workflowsConfigSchema, { ...testEnv(ns), WORKFLOWS_DATABASE_URL: testDb.url, WORKFLOWS_OVERDUE_SWEEP_MS: '3600000', ...env });
     const instance = await createWorkflowsService(config, createLogger({ name: 'workflows', level: config.LOG_LEVEL }));
     instances.push(instance);
     await instance.start();
@@ -106,7 +106,7 @@ export async function aProvider(harness: Harness, companyId: string, options: { 
       const { rows } = await sql<{ archived: boolean }>`select archived from provider_projection where company_id = ${companyId} and id = ${providerId}`.execute(harness.service.runtime.db.kysely);
       return rows[0] !== undefined && rows[0].archived === (options.archived ?? false);
     },
-    { what: `provider ${providerId} in the projection` },
+    { what: `provider ${providerId} in the projection`, timeoutMs: 20_000 },
   );
   return providerId;
 }
@@ -118,7 +118,7 @@ export async function rosterHas(harness: Harness, companyId: string, employeeId:
       const { rows } = await sql<{ status: string }>`select status from roster_employees where company_id = ${companyId} and id = ${employeeId}`.execute(harness.service.runtime.db.kysely);
       return rows[0]?.status === status;
     },
-    { what: `employee ${employeeId} ${status} in the roster` },
+    { what: `employee ${employeeId} ${status} in the roster`, timeoutMs: 20_000 },
   );
 }
 
@@ -183,7 +183,7 @@ export class FakeAccounts {
         const events = await this.harness.events.ofRun<WorkflowTaskStarted>(workflowTaskStarted.type, runId);
         return events.length >= count ? events.map((event) => event.data) : undefined;
       },
-      { what: `${count} workflow.task.started of run ${runId}` },
+      { what: `${count} workflow.task.started of run ${runId}`, timeoutMs: 20_000 },
     );
   }
 
@@ -287,7 +287,7 @@ export async function runReaches(harness: Harness, admin: Caller, runId: string,
   return waitFor(async () => {
     const run = await readRun(harness, admin, runId);
     return check(run) ? run : undefined;
-  }, { what });
+  }, { what, timeoutMs: 20_000 });
 }
 
 /** Item states of a run's first task by provider. */
