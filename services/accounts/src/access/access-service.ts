@@ -9,7 +9,7 @@ import type { AccessRepository } from './repository.js';
 
 const accessCursor = z.tuple([z.string(), z.string(), z.string(), z.string(), z.uuid()]);
 const providerCursor = z.tuple([z.string(), z.uuid()]);
-const riskCursor = z.tuple([z.iso.date(), z.string(), z.uuid()]);
+const riskCursor = z.tuple([z.iso.date(), z.string(), z.string(), z.uuid()]);
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -97,7 +97,7 @@ export function createAccessService({ db, access, now = () => new Date() }: Acce
             ...toAccountFields(row),
           };
         },
-        (row) => [row.termination_date ?? '', row.employee_id, row.provider_id],
+        (row) => [row.termination_date ?? '', row.employee_id, row.provider_key, row.provider_id],
       );
     },
   };

@@ -7,8 +7,8 @@ type Db = Kysely<AccountsDb> | Transaction<AccountsDb>;
 
 /** Keyset of the access list: employee name order, then provider name order. */
 export type AccessKey = readonly [lastName: string, firstName: string, employeeId: string, providerName: string, providerId: string];
-/** Keyset of the risks: oldest termination first. */
-export type RiskKey = readonly [terminationDate: string, employeeId: string, providerId: string];
+/** Keyset of the risks: oldest termination first, then the person, then provider name. */
+export type RiskKey = readonly [terminationDate: string, employeeId: string, providerName: string, providerId: string];
 
 /** Org-wide read queries: who holds what, counts per provider, and the access of people who left. */
 export function createAccessRepository() {
@@ -87,18 +87,19 @@ export function createAccessRepository() {
         .innerJoin('accounts as a', (join) => join.onRef('a.company_id', '=', 'e.company_id').onRef('a.employee_id', '=', 'e.id'))
         .innerJoin('providers as p', (join) => join.onRef('p.company_id', '=', 'a.company_id').onRef('p.id', '=', 'a.provider_id'))
         .selectAll('a')
-        .select(['e.first_name', 'e.last_name', 'e.termination_date', 'p.name as provider_name', 'p.logo_url'])
+        .select(['e.first_name', 'e.last_name', 'e.termination_date', 'p.name as provider_name', 'p.logo_url', sql<string>`lower(p.name)`.as('provider_key')])
         .where('e.company_id', '=', companyId)
         .where('e.status', '=', 'terminated')
         .where('a.status', 'in', holdingAccessStatuses)
         .where('p.archived', '=', false)
         .orderBy('e.termination_date')
         .orderBy('e.id')
-        .orderBy('a.provider_id')
+        .orderBy(sql`lower(p.name)`)
+        .orderBy('p.id')
         .limit(limit + 1);
       if (filter.providerId) query = query.where('a.provider_id', '=', filter.providerId);
       if (after) {
-        query = query.where(sql<boolean>`(e.termination_date, e.id, a.provider_id) > (${after[0]}::date, ${after[1]}, ${after[2]}::uuid)`);
+        query = query.where(sql<boolean>`(e.termination_date, e.id, lower(p.name), p.id) > (${after[0]}::date, ${after[1]}, ${after[2]}, ${after[3]}::uuid)`);
       }
       return query.execute();
     },
