@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bearer, connectTestBroker, createTestDatabase, testNamespace, TEST_JWT_SECRET, waitFor, type TestDatabase } from '@provisio/testing';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const SERVICES = ['providers', 'accounts', 'workflows', 'notifications'] as const;
+export type ProcessName = (typeof SERVICES)[number] | 'gateway';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export interface System {
+  baseUrl: string;
+  broker: Awaited<ReturnType<typeof connectTestBroker>>;
+  /** `fetch` against the gateway with a bearer token and JSON. */
+  api(path: string, init?: { method?: string; body?: unknown; auth?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  token: typeof bearer;
+  /** Ends one process abruptly (SIGKILL) or politely (SIGTERM) and waits for it to be gone. */
+  kill(name: ProcessName, signal?: NodeJS.Signals): Promise<void>;
+  /** Starts a killed process again and waits until the gateway reports everything ready. */
+  restart(name: ProcessName): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the four services and the gateway from their compiled code (`npm test` builds first), each with a
+ * database of its own on the test PostgreSQL and all in one NATS namespace. Logs go to artifacts/.
+ */
+export async function startSystem(label: string): Promise<System> {
+  const ns = testNamespace();
+  const broker = await connectTestBroker(ns, `e2e-${label}`);
+  const databases = new Map<string, TestDatabase>();
+  for (const service of SERVICES) databases.set(service, await createTestDatabase(`e2e_${label}_${service}`));
+  const ports = new Map<ProcessName, number>();
+  for (const name of [...SERVICES, 'gateway'] as const) ports.set(name, await freePort());
+  mkdirSync(join(root, 'artifacts'), { recursive: true });
+  const log: WriteStream = createWriteStream(join(root, 'artifacts', `e2e-${label}.log`));
+  const children = new Map<ProcessName, ChildProcess>();
+  const baseUrl = `http://127.0.0.1:${ports.get('gateway')}`;
+
+  const common = {
+    PATH: process.env.PATH ?? '',
+    NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    NATS_NAMESPACE: ns,
+    AUTH_JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'info',
+    DATA_DIR: join(root, 'data', 'e2e'),
+  };
+
+  function envFor(name: ProcessName): Record<string, string> {
+    const env: Record<string, string> = { ...common, PORT: String(ports.get(name)) };
+    if (name === 'gateway') {
+      for (const service of SERVICES) env[`${service.toUpperCase()}_URL`] = `http://127.0.0.1:${ports.get(service)}`;
+      env.UPSTREAM_TIMEOUT_MS = '5000';
+      env.RATE_LIMIT_MAX = '100000';
+      env.WEB_DIST_DIR = join(root, 'web', 'dist');
+    } else {
+      env[`${name.toUpperCase()}_DATABASE_URL`] = databases.get(name)!.url;
+    }
+    if (name === 'workflows') env.WORKFLOWS_OVERDUE_SWEEP_MS = '500';
+    return env;
+  }
+
+  function launch(name: ProcessName) {
+    const entry = name === 'gateway' ? 'gateway/dist/server.js' : `services/${name}/dist/server.js`;
+    const child = spawn(process.execPath, ['--enable-source-maps', join(root, entry)], { env: envFor(name), stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
+    child.stdout!.on('data', (chunk) => log.write(chunk));
+    child.stderr!.on('data', (chunk) => log.write(chunk));
+    children.set(name, child);
+  }
+
+  async function api(path: string, init: { method?: string; body?: unknown; auth?: string } = {}) {
+    const headers: Record<string, string> = {};
+    if (init.auth) headers.authorization = init.auth;
+    if (init.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers,
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, body, headers: response.headers };
+  }
+
+  async function ready() {
+    await waitFor(async () => (await api('/health/ready').catch(() => ({ status: 0 }))).status === 200, {
+      timeoutMs: 150_000,
+      intervalMs: 200,
+      what: `the system (${label}) to be ready; see artifacts/e2e-${label}.log`,
+    });
+  }
+
+  for (const service of SERVICES) launch(service);
+  launch('gateway');
+  await ready();
+
+  async function kill(name: ProcessName, signal: NodeJS.Signals = 'SIGKILL') {
+    const child = children.get(name);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((resolveExit) => child.once('exit', resolveExit));
+    child.kill(signal);
+    await gone;
+  }
+
+  return {
+    baseUrl,
+    broker,
+    api,
+    token: bearer,
+    kill,
+    async restart(name) {
+      launch(name);
+      await ready();
+    },
+    async stop() {
+      await Promise.all([...children.keys()].map((name) => kill(name, 'SIGTERM')));
+      await broker.cleanup();
+      for (const database of databases.values()) await database.drop();
+      log.end();
+    },
+  };
+}
