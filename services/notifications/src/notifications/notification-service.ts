@@ -54,8 +54,16 @@ export function toNotification(row: NotificationRow, items: NotificationItem[]):
 
 /** The assignee's view of their notifications: list, read one, mark read, count unread. */
 export function createNotificationService({ db, repo, now = () => new Date() }: NotificationServiceDeps) {
-  async function withItems(companyId: string, rows: NotificationRow[]): Promise<Notification[]> {
-    const items = await repo.items(db.kysely, companyId, rows.map((row) => row.id));
+  /**
+   * Reads in one snapshot (REPEATABLE READ), so a notification and its items always agree even while
+   * requests are being stacked into it.
+   */
+  function snapshot<R>(fn: (tx: Transaction<NotificationsDb>) => Promise<R>): Promise<R> {
+    return db.kysely.transaction().setIsolationLevel('repeatable read').execute(fn);
+  }
+
+  async function withItems(tx: Transaction<NotificationsDb>, companyId: string, rows: NotificationRow[]): Promise<Notification[]> {
+    const items = await repo.items(tx, companyId, rows.map((row) => row.id));
     const at = now();
     const byNotification = new Map<string, NotificationItem[]>();
     for (const item of items) {
@@ -67,20 +75,25 @@ export function createNotificationService({ db, repo, now = () => new Date() }: 
   }
 
   async function get(principal: Principal, id: string): Promise<Notification> {
-    const row = await repo.find(db.kysely, inboxOf(principal), id);
-    if (!row) throw new NotFoundError(`Notification ${id} was not found.`);
-    const [notification] = await withItems(principal.companyId, [row]);
-    return notification!;
+    return snapshot(async (tx) => {
+      const row = await repo.find(tx, inboxOf(principal), id);
+      if (!row) throw new NotFoundError(`Notification ${id} was not found.`);
+      const [notification] = await withItems(tx, principal.companyId, [row]);
+      return notification!;
+    });
   }
 
   return {
     async list(principal: Principal, query: ListQuery): Promise<NotificationList> {
-      const page = await repo.list(db.kysely, inboxOf(principal), { state: query.state, limit: query.limit, after: decodeCursor(query.cursor) });
-      const last = page.rows.at(-1);
-      return {
-        items: await withItems(principal.companyId, page.rows),
-        nextCursor: page.hasMore && last ? encodeCursor({ createdAt: last.cursor_at, id: last.id }) : null,
-      };
+      const after = decodeCursor(query.cursor);
+      return snapshot(async (tx) => {
+        const page = await repo.list(tx, inboxOf(principal), { state: query.state, limit: query.limit, after });
+        const last = page.rows.at(-1);
+        return {
+          items: await withItems(tx, principal.companyId, page.rows),
+          nextCursor: page.hasMore && last ? encodeCursor({ createdAt: last.cursor_at, id: last.id }) : null,
+        };
+      });
     },
 
     get,

@@ -39,7 +39,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ service: NotificationSe
     schema: {
       tags, operationId: 'markNotificationRead', summary: 'Mark one of the caller’s notifications read',
       params: notificationParams,
-      body: z.strictObject({}).optional(),
+      body: z.strictObject({}).nullish().describe('No body, or an empty object.'),
       response: { 200: notificationSchema, ...errorResponses(400, 403, 404) },
     },
   }, async (request) => service.markRead(principalOf(request), request.params.notificationId));
