@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import type { KeyboardEvent, ReactNode } from 'react';
+import type { CSSProperties, KeyboardEvent, ReactNode } from 'react';
 
 export interface MenuItem {
   key: string;
@@ -27,6 +27,7 @@ export function Menu({
 }) {
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
+  const [placement, setPlacement] = useState<CSSProperties>({});
   const buttonRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLUListElement>(null);
   const itemRefs = useRef<(HTMLButtonElement | null)[]>([]);
@@ -42,8 +43,18 @@ export function Menu({
       const target = e.target as Node;
       if (!menuRef.current?.contains(target) && !buttonRef.current?.contains(target)) setOpen(false);
     };
+    // The list is placed in viewport coordinates: any scroll or resize would detach it from its button.
+    const onMove = (e: Event) => {
+      if (!menuRef.current?.contains(e.target as Node)) setOpen(false);
+    };
     document.addEventListener('mousedown', onPointerDown);
-    return () => document.removeEventListener('mousedown', onPointerDown);
+    window.addEventListener('scroll', onMove, true);
+    window.addEventListener('resize', onMove);
+    return () => {
+      document.removeEventListener('mousedown', onPointerDown);
+      window.removeEventListener('scroll', onMove, true);
+      window.removeEventListener('resize', onMove);
+    };
   }, [open]);
 
   const close = (restoreFocus: boolean) => {
@@ -52,6 +63,15 @@ export function Menu({
   };
 
   const openAt = (index: number) => {
+    const rect = buttonRef.current?.getBoundingClientRect();
+    if (rect) {
+      const spaceBelow = window.innerHeight - rect.bottom;
+      const upward = spaceBelow < 40 + items.length * 44 && rect.top > spaceBelow;
+      setPlacement({
+        right: Math.max(8, window.innerWidth - rect.right),
+        ...(upward ? { bottom: window.innerHeight - rect.top + 4 } : { top: rect.bottom + 4 }),
+      });
+    }
     setActive(index);
     setOpen(true);
   };
@@ -106,7 +126,15 @@ export function Menu({
         {buttonContent ?? <span aria-hidden="true">…</span>}
       </button>
       {open && (
-        <ul ref={menuRef} id={menuId} role="menu" aria-label={label} className="menu__list" onKeyDown={onMenuKeyDown}>
+        <ul
+          ref={menuRef}
+          id={menuId}
+          role="menu"
+          aria-label={label}
+          className="menu__list"
+          style={placement}
+          onKeyDown={onMenuKeyDown}
+        >
           {items.length === 0 ? (
             <li role="none" className="menu__empty">
               {emptyText}

@@ -1,5 +1,7 @@
 import { NavLink } from 'react-router';
 import { useSession } from '../auth/session';
+import { roleLabel } from '../components/role-label';
+import { useMyName } from './use-me';
 
 interface NavEntry {
   to: string;
@@ -28,8 +30,12 @@ export function navEntries(role: string, sub: string): NavEntry[] {
 
 export function MainNav({ open }: { open: boolean }) {
   const { claims } = useSession();
+  const name = useMyName();
   return (
     <nav id="main-nav" aria-label="Main" className={`main-nav${open ? ' main-nav--open' : ''}`}>
+      <p className="main-nav__me">
+        Signed in as {name} · {roleLabel(claims.role)}
+      </p>
       <ul>
         {navEntries(claims.role, claims.sub).map((entry) => (
           <li key={entry.to}>

@@ -1,19 +1,18 @@
-import { useQuery } from '@tanstack/react-query';
-import { getEmployee } from '../api/employees';
-import { queryKeys } from '../api/query-keys';
+import { useNavigate } from 'react-router';
 import { useSession } from '../auth/session';
 import { roleLabel } from '../components/role-label';
+import { useMyName } from './use-me';
 
-/** Who is signed in (name from the roster when readable, else the token's subject) and sign-out. */
+/** Who is signed in and their role, with sign-out (which clears the token and every cached answer). */
 export function UserBadge() {
   const { claims, signOut } = useSession();
-  const me = useQuery({
-    queryKey: queryKeys.employee(claims.sub),
-    queryFn: ({ signal }) => getEmployee(claims.sub, signal),
-    staleTime: 5 * 60_000,
-    retry: false,
-  });
-  const name = me.data?.name ?? claims.name ?? claims.sub;
+  const name = useMyName();
+  const navigate = useNavigate();
+  // An explicit sign-out starts the next person at the start page; a 401 keeps the address to come back to.
+  const onSignOut = () => {
+    signOut();
+    navigate('/', { replace: true });
+  };
   return (
     <div className="user-badge">
       <p className="user-badge__who">
@@ -22,7 +21,7 @@ export function UserBadge() {
         <span className="visually-hidden">, </span>
         <span className="user-badge__role">{roleLabel(claims.role)}</span>
       </p>
-      <button type="button" className="button button--small" onClick={() => signOut()}>
+      <button type="button" className="button button--small" onClick={onSignOut}>
         Sign out
       </button>
     </div>
