@@ -6,6 +6,7 @@ import { publishEvent } from '@provisio/messaging';
 import { anEmployee, publishHire, publishTermination, waitFor } from '@provisio/testing';
 import {
   aCompany,
+  aProvider,
   aPublishedWorkflow,
   call,
   FakeAccounts,
@@ -191,6 +192,25 @@ describe('workflow runs', () => {
     expect(inOrder).toEqual({ status: 'completed', tasks: [{ status: 'completed', items: { [slack]: 'done', [github]: 'done', [notion]: 'done' } }] });
     expect(reversed).toEqual(inOrder);
     expect(statusFirst).toEqual(inOrder);
+  });
+
+  // Many accounts of one run change at once (the consumer handles several events in parallel): the run
+  // still completes, and announces it once.
+  it('completes once when all its accounts change at the same time', async () => {
+    const { companyId, admin } = await aCompany(harness, 'parallel');
+    const providers = await Promise.all(Array.from({ length: 10 }, () => aProvider(harness, companyId)));
+    await aPublishedWorkflow(harness, admin, { kind: 'provisioning', tasks: [{ providerIds: providers.slice(0, 5) }, { providerIds: providers.slice(5) }], triggers: [{ on: 'hire' }] });
+    const hire = anEmployee();
+    await publishHire(harness.broker, companyId, hire);
+    const [run] = await oneRun(companyId, hire.id);
+    const tasks = await accounts.tasksOf(run!.id, 2);
+    const applied = tasks.map((task) => accounts.apply(task));
+    const provisioned = providers.map((providerId) => accounts.change(companyId, providerId, hire.id, 'provisioned'));
+    await accounts.publish([...applied.flatMap(({ answer, changes }) => [...changes, answer]), ...provisioned], { copies: true });
+    const done = await runReaches(harness, admin, run!.id, (r) => r.status === 'completed', 'the run to complete');
+    expect(done.tasks.flatMap((task) => task.items.map((item) => item.state))).toEqual(Array(10).fill('done'));
+    await harness.service.runtime.relay.flush();
+    expect(await harness.events.ofRun(workflowRunCompleted.type, run!.id)).toHaveLength(1);
   });
 
   // A status change seen before the answer counts once the answer arrives; a stale event does not undo it.

@@ -205,7 +205,7 @@ export function createRunRepository() {
         )
         update workflow_tasks t set status = 'overdue', overdue_at = now()
         from due, workflow_runs r
-        where t.id = due.id and r.id = t.run_id and t.status = 'open'
+        where t.id = due.id and r.id = t.run_id and t.status = 'open' and r.status = 'running'
         returning t.*, r.employee_id`.execute(tx);
       return rows;
     },
