@@ -2,7 +2,7 @@ import { context } from '@opentelemetry/api';
 import { sql } from 'kysely';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Database } from '@provisio/db';
-import { extractTraceContext } from '@provisio/telemetry';
+import { extractTraceContext, outboxMetrics } from '@provisio/telemetry';
 import type { CloudEvent } from './cloudevent.js';
 import type { Namespace } from './namespace.js';
 import { OUTBOX_CHANNEL } from './outbox.js';
@@ -64,9 +64,14 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       const firstFailure = results.findIndex((result) => result.status === 'rejected');
       const published = firstFailure === -1 ? rows.length : firstFailure;
       if (published > 0) {
-        await sql`delete from outbox where seq <= ${rows[published - 1]!.seq}`.execute(tx);
+        // Exactly the rows published: a range (`seq <= n`) would also take rows that committed after the
+        // select with a lower seq (sequence order is not commit order), and those were never published.
+        const seqs = rows.slice(0, published).map((row) => row.seq);
+        await sql`delete from outbox where seq = any(${seqs}::bigint[])`.execute(tx);
       }
+      outboxMetrics.published(published);
       if (firstFailure !== -1) {
+        outboxMetrics.publishFailed();
         const reason = (results[firstFailure] as PromiseRejectedResult).reason;
         logger.warn({ err: reason, published, waiting: rows.length - published }, 'outbox publish failed; will retry');
         if (published === 0) throw reason;

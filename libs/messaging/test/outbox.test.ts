@@ -88,3 +88,48 @@ describe('transactional outbox', () => {
     expect(seen).toEqual(events.map((event) => event.data.n));
   });
 });
+
+describe('outbox relay under concurrent commits', () => {
+  // Sequence order is not commit order: a row that commits late with a lower seq must still be published.
+  it('publishes a row that commits after a later-numbered one was published', async () => {
+    const testDb = await createTestDatabase('outbox_late');
+    const db = await openDatabase({ url: testDb.url });
+    await db.migrate([messagingMigrations]);
+    const broker = await connectTestBroker(testNamespace());
+    await ensureStreams(broker.jsm, broker.ns, ['PROVIDERS']);
+    try {
+      const early = thingCreated.build({ companyId: 'c1', n: 1 }, { source: 'test' });
+      const late = thingCreated.build({ companyId: 'c1', n: 2 }, { source: 'test' });
+      let releaseEarly!: () => void;
+      const held = new Promise<void>((resolve) => (releaseEarly = resolve));
+      let inserted!: () => void;
+      const earlyInserted = new Promise<void>((resolve) => (inserted = resolve));
+      // The first transaction takes the lower seq and commits last.
+      const first = db.transaction(async (tx) => {
+        await emit(tx, early, 'a');
+        inserted();
+        await held;
+      });
+      await earlyInserted;
+      await db.transaction((tx) => emit(tx, late, 'b'));
+      // The early row commits while the relay is publishing the late one: after its select, before its delete.
+      const js = {
+        publish: async (...args: Parameters<typeof broker.js.publish>) => {
+          releaseEarly();
+          await first;
+          return broker.js.publish(...args);
+        },
+      } as unknown as typeof broker.js;
+      const relay = createOutboxRelay({ db, js, ns: broker.ns, logger: silent });
+      await relay.flush();
+      await relay.flush();
+      const info = await broker.jsm.streams.info(broker.ns.stream('PROVIDERS'));
+      expect(info.state.messages).toBe(2);
+      expect((await relay.backlog()).count).toBe(0);
+    } finally {
+      await broker.cleanup();
+      await db.close();
+      await testDb.drop();
+    }
+  });
+});
