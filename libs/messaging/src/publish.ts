@@ -7,15 +7,16 @@ import type { Namespace } from './namespace.js';
 const encoder = new TextEncoder();
 
 /**
- * Publishes one CloudEvent to JetStream: subject = its type (in the namespace), `Nats-Msg-Id` = its id, so a
- * republish within the duplicate window is dropped by the server. The active trace context travels in the
- * headers.
+ * Publishes one CloudEvent to JetStream: subject = its type (in the namespace), `Nats-Msg-Id` = its id (or the
+ * given `msgID`), so a republish within the duplicate window is dropped by the server. The active trace
+ * context travels in the headers.
  */
 export function publishEvent(
   js: JetStreamClient,
   ns: Namespace,
   event: CloudEvent,
   extraHeaders: Record<string, string> = {},
+  msgID: string = event.id,
 ): Promise<PubAck> {
   const subject = ns.subject(event.type);
   return withPublishSpan(subject, async (span) => {
@@ -23,6 +24,6 @@ export function publishEvent(
     const headers: MsgHdrs = natsHeaders();
     for (const [key, value] of Object.entries(extraHeaders)) headers.set(key, value);
     injectTraceContext(headers);
-    return js.publish(subject, encoder.encode(JSON.stringify(event)), { msgID: event.id, headers });
+    return js.publish(subject, encoder.encode(JSON.stringify(event)), { msgID, headers });
   });
 }
