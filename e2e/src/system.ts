@@ -131,8 +131,11 @@ export async function startSystem(label: string): Promise<System> {
     },
     async stop() {
       await Promise.all([...children.keys()].map((name) => kill(name, 'SIGTERM')));
-      await broker.cleanup();
-      for (const database of databases.values()) await database.drop();
+      if (!process.env.E2E_KEEP) await broker.cleanup();
+      else log.write(`kept NATS namespace: ${ns}\n`);
+      // E2E_KEEP=1 keeps the databases for a post-mortem (their names are in the log).
+      if (!process.env.E2E_KEEP) for (const database of databases.values()) await database.drop();
+      else log.write(`kept databases: ${[...databases.values()].map((database) => database.name).join(', ')}\n`);
       log.end();
     },
   };
