@@ -1,4 +1,5 @@
 import { createLogger, loadConfig, runService } from '@provisio/service-kit';
+import { withTelemetry } from '@provisio/telemetry';
 import { gatewayConfigSchema } from './config.js';
 import { createGateway } from './service.js';
 
@@ -14,6 +15,6 @@ await runService({
     await gateway.start();
     await gateway.composeDocs(30_000);
     await gateway.app.listen({ host: config.HOST, port: config.PORT });
-    return gateway;
+    return withTelemetry(gateway);
   },
 });

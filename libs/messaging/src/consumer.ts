@@ -3,7 +3,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import { sql, type Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Database } from '@provisio/db';
-import { withConsumeSpan } from '@provisio/telemetry';
+import { consumerMetrics, withConsumeSpan } from '@provisio/telemetry';
 import type { Broker } from './connection.js';
 import { cloudEventSchema, eventKey, type CloudEvent, type EventDefinition } from './cloudevent.js';
 import { isNotFound, STREAMS, type StreamName } from './streams.js';
@@ -68,6 +68,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   let messages: ConsumerMessages | undefined;
   let loop: Promise<void> | undefined;
   const inFlight = new Set<Promise<void>>();
+  const metrics = consumerMetrics(name, options.stream);
 
   async function deadLetter(msg: JsMsg, reason: string): Promise<void> {
     const headers = natsHeaders();
@@ -82,6 +83,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     });
     msg.term(reason.slice(0, 200));
     stats['dead-lettered'] += 1;
+    metrics.finished('dead-lettered');
     logger.error({ consumer: name, subject: msg.subject, seq: msg.seq, deliveries: msg.info.deliveryCount, reason }, 'message dead-lettered');
   }
 
@@ -98,12 +100,14 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   async function handle(msg: JsMsg): Promise<void> {
     let parsed: CloudEvent;
     let route: Route | undefined;
+    metrics.received(msg.info.deliveryCount);
     try {
       const envelope = cloudEventSchema.safeParse(msg.json());
       if (!envelope.success) return await deadLetter(msg, `not a CloudEvent: ${envelope.error.message}`);
       route = routes.get(envelope.data.type);
       if (!route) {
         stats.ignored += 1;
+        metrics.finished('ignored');
         msg.ack();
         return;
       }
@@ -116,14 +120,17 @@ export function createConsumer(options: ConsumerOptions): Consumer {
 
     await withConsumeSpan(msg.subject, name, msg.headers, async (span) => {
       span.setAttribute('messaging.message.id', parsed.id);
+      const started = performance.now();
       try {
         const outcome = await apply(parsed, route);
         stats[outcome] += 1;
+        metrics.finished(outcome, (performance.now() - started) / 1000);
         msg.ack();
         logger.debug({ consumer: name, type: parsed.type, eventId: parsed.id, outcome }, 'event handled');
       } catch (error) {
         const deliveries = msg.info.deliveryCount;
         const reason = error instanceof Error ? error.message : String(error);
+        metrics.finished('failed', (performance.now() - started) / 1000);
         if (deliveries >= maxDeliveries) {
           await deadLetter(msg, reason);
           return;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { fastifyTelemetry } from '@provisio/telemetry';
 import { authPlugin, type TokenVerifier } from './auth.js';
 import { frameworkErrorHandler, installErrorHandling } from './error-handler.js';
 import { healthRoutes, type Probes } from './health.js';
@@ -57,6 +58,10 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     frameworkErrors: frameworkErrorHandler,
   });
+
+  // Spans per request and hook, HTTP metrics per route, `/metrics`: first, so it sees every route and hook.
+  // Adds nothing unless the process started telemetry (`--import @provisio/telemetry/register`).
+  await app.register(fastifyTelemetry);
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

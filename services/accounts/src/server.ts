@@ -1,5 +1,7 @@
 import { createLogger, loadConfig, runService } from '@provisio/service-kit';
+import { withTelemetry } from '@provisio/telemetry';
 import { accountsConfigSchema } from './config.js';
+import { accountsGauges } from './operator-metrics.js';
 import { createAccountsService } from './service.js';
 
 const logger = createLogger({ name: 'accounts', level: 'info' });
@@ -13,6 +15,6 @@ await runService({
     const service = await createAccountsService(config, logger);
     await service.start();
     await service.app.listen({ host: config.HOST, port: config.PORT });
-    return service;
+    return withTelemetry(service, accountsGauges(service.runtime.db.kysely));
   },
 });

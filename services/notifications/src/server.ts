@@ -1,5 +1,7 @@
 import { createLogger, loadConfig, runService } from '@provisio/service-kit';
+import { withTelemetry } from '@provisio/telemetry';
 import { notificationsConfigSchema } from './config.js';
+import { notificationsGauges } from './operator-metrics.js';
 import { createNotificationsService } from './service.js';
 
 const logger = createLogger({ name: 'notifications', level: 'info' });
@@ -13,6 +15,6 @@ await runService({
     const service = await createNotificationsService(config, logger);
     await service.start();
     await service.app.listen({ host: config.HOST, port: config.PORT });
-    return service;
+    return withTelemetry(service, notificationsGauges(service.runtime.db.kysely));
   },
 });

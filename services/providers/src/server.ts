@@ -1,4 +1,5 @@
 import { createLogger, loadConfig, runService } from '@provisio/service-kit';
+import { withTelemetry } from '@provisio/telemetry';
 import { providersConfigSchema } from './config.js';
 import { createProvidersService } from './service.js';
 
@@ -13,6 +14,6 @@ await runService({
     const service = await createProvidersService(config, logger);
     await service.start();
     await service.app.listen({ host: config.HOST, port: config.PORT });
-    return service;
+    return withTelemetry(service);
   },
 });

@@ -1,5 +1,7 @@
 import { createLogger, loadConfig, runService } from '@provisio/service-kit';
+import { withTelemetry } from '@provisio/telemetry';
 import { workflowsConfigSchema } from './config.js';
+import { workflowsGauges } from './operator-metrics.js';
 import { createWorkflowsService } from './service.js';
 
 const logger = createLogger({ name: 'workflows', level: 'info' });
@@ -13,6 +15,6 @@ await runService({
     const service = await createWorkflowsService(config, logger);
     await service.start();
     await service.app.listen({ host: config.HOST, port: config.PORT });
-    return service;
+    return withTelemetry(service, workflowsGauges(service.runtime.db.kysely));
   },
 });
