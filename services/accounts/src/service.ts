@@ -37,6 +37,7 @@ export async function createAccountsService(config: AccountsConfig, logger: Logg
     dataDir: config.DATA_DIR,
     natsUrl: config.NATS_URL,
     natsNamespace: config.NATS_NAMESPACE,
+    streamReplicas: config.NATS_STREAM_REPLICAS,
     migrations: [rosterMigrations, accountsMigrations],
     logger,
   });

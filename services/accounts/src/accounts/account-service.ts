@@ -1,7 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { accountStatusChanged, type AccountStatus } from '@provisio/contracts';
 import { isSerializationFailure } from '@provisio/db';
-import { emit } from '@provisio/messaging';
 import type { RosterEmployee } from '@provisio/roster';
 import {
   ConflictError,
@@ -14,7 +13,8 @@ import {
 import type { ProviderRepository } from '../providers/repository.js';
 import type { AccountsDb } from '../tables.js';
 import { allowedActions, isRequestAction, requestDirection, transition, type AccountAction } from './account-transitions.js';
-import { accountKey, type AccountRepository, type AccountRow, type NewHistoryRow } from './repository.js';
+import { emitAll } from './outbox-batch.js';
+import { accountKey, type AccountRepository, type AccountRow } from './repository.js';
 
 export const EVENT_SOURCE = 'provisio/accounts';
 
@@ -94,9 +94,26 @@ export function createAccountService(deps: AccountServiceDeps) {
     );
   }
 
+  /** A change decided in memory, written in phase 2 if its account's final write wins. */
+  interface Change {
+    index: number;
+    request: ActionRequest;
+    employee: RosterEmployee;
+    before: AccountRow;
+    after: AccountRow;
+    reason: string | null;
+    workflowRunId: string | null;
+    workflowTaskId: string | null;
+  }
+
   /**
    * Applies `requests` in order inside `tx`. Each one succeeds or fails on its own; a later request on the
    * same account sees the earlier one's result. Returns one outcome per request.
+   *
+   * Phase 1 decides every change in memory (transition table, references). Phase 2 writes the final state of
+   * each touched account in one statement, each only if it is still at the version read (or still has no
+   * row); an account that moved meanwhile fails all of this call's changes to it. Phase 3 writes history,
+   * events and counters of the changes that won, in one statement each.
    */
   async function apply(
     tx: Transaction<AccountsDb>,
@@ -111,47 +128,38 @@ export function createAccountService(deps: AccountServiceDeps) {
       ...requests.map((request) => request.employeeId),
       ...requests.flatMap((request) => (request.assigneeId ? [request.assigneeId] : [])),
     ]);
-    const state = await accounts.findMany(tx, companyId, requests);
-    const stored = new Set(state.keys());
-    const history: NewHistoryRow[] = [];
-    const counts = new Map<string, number>();
-    const count = (providerId: string, status: AccountStatus, delta: number) => {
-      if (status === 'no_account') return;
-      const key = `${providerId}|${status}`;
-      counts.set(key, (counts.get(key) ?? 0) + delta);
+    const read = await accounts.findMany(tx, companyId, requests);
+    const state = new Map(read);
+    const outcomes: (ActionOutcome | undefined)[] = requests.map(() => undefined);
+    const changes: Change[] = [];
+    const fail = (index: number, error: AppError) => {
+      outcomes[index] = { ok: false, error };
     };
 
-    const outcomes: ActionOutcome[] = [];
-    for (const request of requests) {
+    requests.forEach((request, index) => {
       const provider = providerRows.get(request.providerId);
       if (!provider || (provider.archived && !options.includeArchivedProviders)) {
-        outcomes.push({ ok: false, error: new NotFoundError(`Provider ${request.providerId} was not found, or it is archived.`) });
-        continue;
+        return fail(index, new NotFoundError(`Provider ${request.providerId} was not found, or it is archived.`));
       }
       const employee = people.get(request.employeeId);
-      if (!employee) {
-        outcomes.push({ ok: false, error: new NotFoundError(`Employee ${request.employeeId} was not found.`) });
-        continue;
-      }
+      if (!employee) return fail(index, new NotFoundError(`Employee ${request.employeeId} was not found.`));
       const key = accountKey(request.providerId, request.employeeId);
       const current = state.get(key) ?? noAccount(companyId, request.providerId, request.employeeId, at);
       let next;
       try {
         next = transition({ status: current.status, requestedFrom: current.requested_from }, request.action, employee.status);
       } catch (error) {
-        outcomes.push({ ok: false, error: error as AppError });
-        continue;
+        return fail(index, error as AppError);
       }
       // A move the current status forbids says so (above); an allowed one decided on an older version is a conflict.
       if (request.expectedVersion !== undefined && request.expectedVersion !== current.version) {
-        outcomes.push({
-          ok: false,
-          error: new ConflictError(
-            `The account is at version ${current.version}, not ${request.expectedVersion}; reload it and retry.`,
-            { currentStatus: current.status, version: current.version },
-          ),
-        });
-        continue;
+        return fail(
+          index,
+          new ConflictError(`The account is at version ${current.version}, not ${request.expectedVersion}; reload it and retry.`, {
+            currentStatus: current.status,
+            version: current.version,
+          }),
+        );
       }
 
       const direction = requestDirection[request.action];
@@ -160,13 +168,12 @@ export function createAccountService(deps: AccountServiceDeps) {
         if (request.assigneeId) {
           const assignee = people.get(request.assigneeId);
           if (assignee?.status !== 'active' || assignee.accessLevel !== 'admin') {
-            outcomes.push({
-              ok: false,
-              error: new InvalidReferenceError('The assignee must be an active Full Access Admin of the company; pick another assignee.', [
+            return fail(
+              index,
+              new InvalidReferenceError('The assignee must be an active Full Access Admin of the company; pick another assignee.', [
                 { path: 'assigneeId', message: `employee ${request.assigneeId} is not an active Full Access Admin` },
               ]),
-            });
-            continue;
+            );
           }
           assigneeId = request.assigneeId;
         } else {
@@ -178,9 +185,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       // The run that asked for this change: the new request's, or the one whose request this change closes.
       const workflowRunId = opensRequest ? (request.workflowRunId ?? null) : (request.workflowRunId ?? current.workflow_run_id);
       const workflowTaskId = opensRequest ? (request.workflowTaskId ?? null) : (request.workflowTaskId ?? current.workflow_task_id);
-      const reason =
-        request.reason ?? (request.action === 'cancel-request' ? 'cancelled' : null);
-      const candidate: AccountRow = {
+      const after: AccountRow = {
         ...current,
         status: next.status,
         requested_from: next.requestedFrom,
@@ -193,65 +198,100 @@ export function createAccountService(deps: AccountServiceDeps) {
         updated_at: at,
         version: current.version + 1,
       };
-      const written = stored.has(key) ? await accounts.update(tx, candidate, current.version) : await accounts.insert(tx, candidate);
-      if (!written) {
-        // Another transaction changed the account since it was read: this action loses.
-        const fresh = await accounts.find(tx, companyId, request.providerId, request.employeeId);
-        if (fresh) {
-          state.set(key, fresh);
-          stored.add(key);
-        }
-        outcomes.push({ ok: false, error: lostRace(fresh ?? current, request.action, employee) });
+      state.set(key, after);
+      changes.push({
+        index,
+        request,
+        employee,
+        before: current,
+        after,
+        reason: request.reason ?? (request.action === 'cancel-request' ? 'cancelled' : null),
+        workflowRunId,
+        workflowTaskId,
+      });
+    });
+
+    // Phase 2: one write per touched account, its final state, guarded by the version read.
+    const touched = [...new Set(changes.map((change) => accountKey(change.after.provider_id, change.after.employee_id)))];
+    const finals = touched.map((key) => ({ row: state.get(key)!, expectedVersion: read.get(key)?.version }));
+    const written = await accounts.writeAll(tx, companyId, finals);
+    const lost = touched.filter((key) => !written.has(key));
+    const fresh = lost.length > 0 ? await accounts.findMany(tx, companyId, lost.map((key) => ({ providerId: state.get(key)!.provider_id, employeeId: state.get(key)!.employee_id }))) : new Map<string, AccountRow>();
+
+    const won: Change[] = [];
+    for (const change of changes) {
+      const key = accountKey(change.after.provider_id, change.after.employee_id);
+      const stored = written.get(key);
+      if (!stored) {
+        // Another transaction changed the account since it was read: this call's actions on it lose.
+        const current = fresh.get(key) ?? noAccount(companyId, change.after.provider_id, change.after.employee_id, at);
+        fail(change.index, lostRace(current, change.request.action, change.employee));
         continue;
       }
-      state.set(key, written);
-      stored.add(key);
-      count(written.provider_id, current.status, -1);
-      count(written.provider_id, written.status, +1);
+      change.after.created_at = stored.created_at;
+      outcomes[change.index] = { ok: true, row: change.after };
+      won.push(change);
+    }
 
-      history.push({
+    // Phase 3: history, events and counters of the changes that won.
+    await accounts.insertHistory(
+      tx,
+      won.map(({ before, after, request, reason, workflowRunId, workflowTaskId }) => ({
         company_id: companyId,
-        provider_id: written.provider_id,
-        employee_id: written.employee_id,
-        from_status: current.status,
-        to_status: written.status,
+        provider_id: after.provider_id,
+        employee_id: after.employee_id,
+        from_status: before.status,
+        to_status: after.status,
         actor_id: actorId,
-        assignee_id: written.assignee_id,
-        due_at: written.due_at,
+        assignee_id: after.assignee_id,
+        due_at: after.due_at,
         note: request.note ?? null,
         reason,
         workflow_run_id: workflowRunId,
         workflow_task_id: workflowTaskId,
-        version: written.version,
+        version: after.version,
         at,
-      });
-      const event = accountStatusChanged.build(
-        {
-          companyId,
-          providerId: written.provider_id,
-          employeeId: written.employee_id,
-          from: current.status,
-          to: written.status,
-          assigneeId: written.assignee_id,
-          previousAssigneeId: isOpenRequest(current.status) ? current.assignee_id : null,
-          dueAt: written.due_at ? written.due_at.toISOString() : null,
-          actorId,
-          note: request.note ?? null,
-          workflowRunId,
-          workflowTaskId,
-          reason,
-          version: written.version,
-          at: at.toISOString(),
-        },
-        { source: EVENT_SOURCE, subject: key, time: at },
-      );
-      await emit(tx as Transaction<unknown>, event, key);
-      outcomes.push({ ok: true, row: written });
+      })),
+    );
+    await emitAll(
+      tx as Transaction<unknown>,
+      won.map(({ before, after, request, reason, workflowRunId, workflowTaskId }) => {
+        const key = accountKey(after.provider_id, after.employee_id);
+        const event = accountStatusChanged.build(
+          {
+            companyId,
+            providerId: after.provider_id,
+            employeeId: after.employee_id,
+            from: before.status,
+            to: after.status,
+            assigneeId: after.assignee_id,
+            previousAssigneeId: isOpenRequest(before.status) ? before.assignee_id : null,
+            dueAt: after.due_at ? after.due_at.toISOString() : null,
+            actorId,
+            note: request.note ?? null,
+            workflowRunId,
+            workflowTaskId,
+            reason,
+            version: after.version,
+            at: at.toISOString(),
+          },
+          { source: EVENT_SOURCE, subject: key, time: at },
+        );
+        return { event, aggregateId: key };
+      }),
+    );
+    const counts = new Map<string, number>();
+    const count = (providerId: string, status: AccountStatus, delta: number) => {
+      if (status === 'no_account') return;
+      const key = `${providerId}|${status}`;
+      counts.set(key, (counts.get(key) ?? 0) + delta);
+    };
+    for (const { before, after } of won) {
+      count(after.provider_id, before.status, -1);
+      count(after.provider_id, after.status, +1);
     }
-
-    await accounts.insertHistory(tx, history);
     await accounts.addToCounts(tx, companyId, counts);
-    return outcomes;
+    return outcomes.map((outcome) => outcome ?? { ok: false, error: new ConflictError('The action was not applied; retry.') });
   }
 
   /** Runs `apply` in its own transaction, again when it loses a deadlock or serialization race. */

@@ -13,18 +13,10 @@ export const holdingAccessStatuses: readonly AccountStatus[] = ['provisioned', '
 
 export const accountKey = (providerId: string, employeeId: string) => `${providerId}|${employeeId}`;
 
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 export function createAccountRepository() {
   return {
-    async find(db: Db, companyId: string, providerId: string, employeeId: string): Promise<AccountRow | undefined> {
-      return db
-        .selectFrom('accounts')
-        .selectAll()
-        .where('company_id', '=', companyId)
-        .where('provider_id', '=', providerId)
-        .where('employee_id', '=', employeeId)
-        .executeTakeFirst();
-    },
-
     /** The accounts of the given (provider, employee) pairs that have a row, by `accountKey`. */
     async findMany(db: Db, companyId: string, pairs: readonly { providerId: string; employeeId: string }[]): Promise<Map<string, AccountRow>> {
       if (pairs.length === 0) return new Map();
@@ -59,28 +51,54 @@ export function createAccountRepository() {
         .execute();
     },
 
-    /** Creates the row of an account that had none; undefined when another transaction created it first. */
-    async insert(tx: Transaction<AccountsDb>, row: AccountRow): Promise<AccountRow | undefined> {
-      return tx
-        .insertInto('accounts')
-        .values(row)
-        .onConflict((oc) => oc.columns(['company_id', 'provider_id', 'employee_id']).doNothing())
-        .returningAll()
-        .executeTakeFirst();
-    },
-
-    /** Writes `row` if the account is still at `expectedVersion`; undefined when it changed meanwhile. */
-    async update(tx: Transaction<AccountsDb>, row: AccountRow, expectedVersion: number): Promise<AccountRow | undefined> {
-      const { company_id, provider_id, employee_id, created_at: _created, ...changes } = row;
-      return tx
-        .updateTable('accounts')
-        .set(changes)
-        .where('company_id', '=', company_id)
-        .where('provider_id', '=', provider_id)
-        .where('employee_id', '=', employee_id)
-        .where('version', '=', expectedVersion)
-        .returningAll()
-        .executeTakeFirst();
+    /**
+     * Writes the final state of many accounts in two statements: an update of those that had a row, each
+     * only if it is still at `expectedVersion`, and an insert of those that had none, each only if nobody
+     * created it meanwhile. Returns the rows written, by `accountKey`; a missing key lost a race.
+     */
+    async writeAll(
+      tx: Transaction<AccountsDb>,
+      companyId: string,
+      finals: readonly { row: AccountRow; expectedVersion: number | undefined }[],
+    ): Promise<Map<string, AccountRow>> {
+      const sorted = [...finals].sort((a, b) => compare(accountKey(a.row.provider_id, a.row.employee_id), accountKey(b.row.provider_id, b.row.employee_id)));
+      const columns = (entries: typeof sorted) => {
+        const rows = entries.map((entry) => entry.row);
+        const iso = (value: Date | null) => (value === null ? null : new Date(value).toISOString());
+        return sql`unnest(
+          ${rows.map((row) => row.provider_id)}::uuid[], ${rows.map((row) => row.employee_id)}::text[],
+          ${rows.map((row) => row.status)}::text[], ${rows.map((row) => row.requested_from)}::text[],
+          ${rows.map((row) => row.assignee_id)}::text[], ${rows.map((row) => iso(row.requested_at))}::timestamptz[],
+          ${rows.map((row) => iso(row.due_at))}::timestamptz[], ${rows.map((row) => row.note)}::text[],
+          ${rows.map((row) => row.workflow_run_id)}::uuid[], ${rows.map((row) => row.workflow_task_id)}::uuid[],
+          ${rows.map((row) => iso(row.updated_at))}::timestamptz[], ${rows.map((row) => row.version)}::int[],
+          ${entries.map((entry) => entry.expectedVersion ?? 0)}::int[]
+        ) as v(provider_id, employee_id, status, requested_from, assignee_id, requested_at, due_at, note,
+          workflow_run_id, workflow_task_id, updated_at, version, expected)`;
+      };
+      const written = new Map<string, AccountRow>();
+      const updates = sorted.filter((entry) => entry.expectedVersion !== undefined);
+      const inserts = sorted.filter((entry) => entry.expectedVersion === undefined);
+      if (updates.length > 0) {
+        const { rows } = await sql<AccountRow>`update accounts as a set status = v.status, requested_from = v.requested_from,
+            assignee_id = v.assignee_id, requested_at = v.requested_at, due_at = v.due_at, note = v.note,
+            workflow_run_id = v.workflow_run_id, workflow_task_id = v.workflow_task_id, updated_at = v.updated_at, version = v.version
+          from ${columns(updates)}
+          where a.company_id = ${companyId} and a.provider_id = v.provider_id and a.employee_id = v.employee_id and a.version = v.expected
+          returning a.*`.execute(tx);
+        for (const row of rows) written.set(accountKey(row.provider_id, row.employee_id), row);
+      }
+      if (inserts.length > 0) {
+        const { rows } = await sql<AccountRow>`insert into accounts (company_id, provider_id, employee_id, status, requested_from,
+            assignee_id, requested_at, due_at, note, workflow_run_id, workflow_task_id, created_at, updated_at, version)
+          select ${companyId}, v.provider_id, v.employee_id, v.status, v.requested_from, v.assignee_id, v.requested_at, v.due_at,
+            v.note, v.workflow_run_id, v.workflow_task_id, v.updated_at, v.updated_at, v.version
+          from ${columns(inserts)}
+          on conflict (company_id, provider_id, employee_id) do nothing
+          returning *`.execute(tx);
+        for (const row of rows) written.set(accountKey(row.provider_id, row.employee_id), row);
+      }
+      return written;
     },
 
     async insertHistory(tx: Transaction<AccountsDb>, rows: readonly NewHistoryRow[]): Promise<void> {
@@ -91,21 +109,18 @@ export function createAccountRepository() {
     },
 
     /**
-     * Applies per-(provider, status) count changes. Keys are written in sorted order, so two transactions
-     * never wait for each other's counters in a cycle.
+     * Applies per-(provider, status) count changes in one statement. Rows are written in key order, so two
+     * transactions never wait for each other's counters in a cycle.
      */
     async addToCounts(tx: Transaction<AccountsDb>, companyId: string, deltas: ReadonlyMap<string, number>): Promise<void> {
-      const entries = [...deltas.entries()].filter(([, delta]) => delta !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      for (const [key, delta] of entries) {
-        const [providerId, status] = key.split('|') as [string, AccountStatus];
-        await tx
-          .insertInto('account_counts')
-          .values({ company_id: companyId, provider_id: providerId, status, count: delta })
-          .onConflict((oc) =>
-            oc.columns(['company_id', 'provider_id', 'status']).doUpdateSet({ count: sql`account_counts.count + ${delta}` }),
-          )
-          .execute();
-      }
+      const entries = [...deltas.entries()].filter(([, delta]) => delta !== 0).sort(([a], [b]) => compare(a, b));
+      if (entries.length === 0) return;
+      const keys = entries.map(([key]) => key.split('|') as [string, AccountStatus]);
+      await sql`insert into account_counts (company_id, provider_id, status, count)
+        select ${companyId}, v.provider_id, v.status, v.delta
+        from unnest(${keys.map(([providerId]) => providerId)}::uuid[], ${keys.map(([, status]) => status)}::text[],
+          ${entries.map(([, delta]) => delta)}::int[]) as v(provider_id, status, delta)
+        on conflict (company_id, provider_id, status) do update set count = account_counts.count + excluded.count`.execute(tx);
     },
 
     /** Recomputes the counters of a company from its accounts (after a bulk load straight into the table). */

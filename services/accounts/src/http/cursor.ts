@@ -42,7 +42,3 @@ export const pageQuery = {
   cursor: z.string().max(1_000).optional().describe('The `nextCursor` of the previous page.'),
 };
 
-/** `ILIKE` pattern matching `text` anywhere, with the wildcards in `text` taken literally. */
-export function containsPattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
-}
