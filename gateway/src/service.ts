@@ -20,7 +20,7 @@ async function serviceReady(url: string, signal: AbortSignal): Promise<unknown> 
 export async function createGateway(config: GatewayConfig, logger: Logger) {
   const broker = await connectBroker({ url: config.NATS_URL, name: 'gateway', namespace: config.NATS_NAMESPACE });
   try {
-    await ensureStreams(broker.jsm, broker.ns, ['HR', 'NOTIFICATIONS']);
+    await ensureStreams(broker.jsm, broker.ns, ['HR', 'NOTIFICATIONS'], { replicas: config.NATS_STREAM_REPLICAS });
     const urls = serviceUrls(config);
     const feed = createLiveFeed(broker, logger);
     const devDirectory = config.AUTH_DEV_LOGIN ? createDevDirectory(broker) : undefined;

@@ -23,6 +23,12 @@ export const baseConfigSchema = z.object({
     .regex(/^[a-z0-9]+$/, { error: 'must be lowercase letters and digits only' })
     .optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ error: 'must be a URL such as http://127.0.0.1:4318' }).optional(),
+  /** Replicas of each JetStream stream the process declares: 1 on a single server, 3 on a three-node cluster. */
+  NATS_STREAM_REPLICAS: z.coerce
+    .number({ error: 'must be 1, 3 or 5' })
+    .int({ error: 'must be 1, 3 or 5' })
+    .refine((replicas) => [1, 3, 5].includes(replicas), { error: 'must be 1, 3 or 5' })
+    .default(1),
   HOST: z.string().min(1).default('127.0.0.1'),
 });
 

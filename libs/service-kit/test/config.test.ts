@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       AUTH_AUDIENCE: 'provisio-api',
       LOG_LEVEL: 'info',
       NATS_URL: 'nats://127.0.0.1:4222',
+      NATS_STREAM_REPLICAS: 1,
       HOST: '127.0.0.1',
       PORT: 4000,
     });

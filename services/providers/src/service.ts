@@ -24,6 +24,7 @@ export async function createProvidersService(config: ProvidersConfig, logger: Lo
     dataDir: config.DATA_DIR,
     natsUrl: config.NATS_URL,
     natsNamespace: config.NATS_NAMESPACE,
+    streamReplicas: config.NATS_STREAM_REPLICAS,
     migrations: [rosterMigrations, { name: 'providers', dir: fileURLToPath(new URL('../migrations', import.meta.url)) }],
     logger,
   });

@@ -40,6 +40,7 @@ export async function createWorkflowsService(config: WorkflowsConfig, logger: Lo
     dataDir: config.DATA_DIR,
     natsUrl: config.NATS_URL,
     natsNamespace: config.NATS_NAMESPACE,
+    streamReplicas: config.NATS_STREAM_REPLICAS,
     migrations: [rosterMigrations, { name: 'workflows', dir: fileURLToPath(new URL('../migrations', import.meta.url)) }],
     logger,
   });
