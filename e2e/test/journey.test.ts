@@ -132,6 +132,40 @@ describe('the journey, from a hire to a termination, through the public API', ()
     expect(history.filter((h: { to: string }) => h.to === 'deprovisioned')).toHaveLength(2);
   });
 
+  // Every /v1 operation of the composed API is documented: an id, a summary, its answers and schemas.
+  it('documents every route and event', async () => {
+    const openapi = (await system.api('/openapi.json')).body;
+    expect(openapi.openapi).toBe('3.1.0');
+    const contractPaths = [
+      'post /v1/providers', 'get /v1/providers', 'get /v1/providers/{providerId}', 'patch /v1/providers/{providerId}', 'delete /v1/providers/{providerId}',
+      'get /v1/providers/{providerId}/accounts', 'post /v1/accounts/batch', 'get /v1/employees/{employeeId}/accounts', 'get /v1/employees/{employeeId}/accounts/history',
+      'get /v1/access', 'get /v1/access/summary', 'get /v1/access/risks', 'get /v1/employees', 'get /v1/employees/{employeeId}', 'get /v1/employees/{employeeId}/profile',
+      'post /v1/workflows', 'get /v1/workflows', 'get /v1/workflows/{workflowId}', 'patch /v1/workflows/{workflowId}', 'post /v1/workflows/{workflowId}/publish',
+      'post /v1/workflows/{workflowId}/archive', 'post /v1/workflows/{workflowId}/runs', 'get /v1/workflow-runs', 'get /v1/workflow-runs/{runId}', 'post /v1/workflow-runs/{runId}/cancel',
+      'get /v1/notifications', 'post /v1/notifications/{notificationId}/read', 'post /v1/notifications/{notificationId}/complete', 'get /v1/notifications/unread-count',
+      'get /v1/notifications/stream', 'post /v1/hr/events',
+      ...['request-provisioning', 'mark-provisioned', 'request-deprovisioning', 'mark-deprovisioned', 'cancel-request'].map((a) => `post /v1/providers/{providerId}/accounts/{employeeId}/${a}`),
+    ];
+    const documented = Object.entries(openapi.paths as Record<string, Record<string, any>>).flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
+    expect(documented).toEqual(expect.arrayContaining(contractPaths));
+    for (const [path, item] of Object.entries(openapi.paths as Record<string, Record<string, any>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(operation.operationId, where).toBeTruthy();
+        expect(operation.summary, where).toBeTruthy();
+        const statuses = Object.keys(operation.responses ?? {});
+        expect(statuses.some((s) => s.startsWith('2')), where).toBe(true);
+        expect(statuses.some((s) => s.startsWith('4')), where).toBe(true);
+        for (const status of statuses.filter((s) => s.startsWith('2') && s !== '204')) {
+          expect(operation.responses[status].content?.['application/json']?.schema ?? operation.responses[status].content?.['text/event-stream'], `${where} ${status}`).toBeTruthy();
+        }
+      }
+    }
+    const asyncapi = (await system.api('/asyncapi.json')).body;
+    expect(asyncapi.asyncapi).toBe('3.0.0');
+    expect(Object.keys(asyncapi.channels)).toEqual(expect.arrayContaining(['hr.employee.hired', 'account.status_changed', 'workflow.task.overdue', 'notification.changed']));
+  });
+
   // Another company sees none of it.
   it('shows nothing to another company', async () => {
     const asGus = await system.token(gus.id, otherCompany, 'admin');

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import swaggerUi from '@fastify/swagger-ui';
+import { buildAsyncApi } from '@provisio/contracts';
 import { UnavailableError } from '@provisio/service-kit';
 import { SERVICE_NAMES, type ServiceUrls } from '../upstream/services.js';
 import { composeOpenApi, type OpenApiDocument } from './compose.js';
@@ -34,5 +35,7 @@ export async function openApiRoutes(app: FastifyInstance, composer: ReturnType<t
       throw new UnavailableError(5, 'The API documentation (a service is not answering)', { cause: error });
     }
   });
+  const asyncApi = buildAsyncApi();
+  app.get('/asyncapi.json', { schema: { hide: true } }, async () => asyncApi);
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { url: '/openapi.json', deepLinking: true } });
 }
