@@ -261,6 +261,7 @@ describe('account actions over HTTP', () => {
       ['/v1/accounts/batch', { actions: [{ providerId, employeeId, action: 'mark-deprovisioned', dueAt: '2026-12-01T00:00:00Z' }] }],
       ['/v1/accounts/batch', { actions: [] }],
       ['/v1/accounts/batch', { actions: 'all' }],
+      ['/v1/accounts/batch', { actions: Array.from({ length: 501 }, () => ({ providerId, employeeId, action: 'mark-deprovisioned' })) }],
     ];
     for (const [target, body] of bad) {
       const response = await admin.post(target, body);

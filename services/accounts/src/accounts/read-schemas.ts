@@ -9,7 +9,7 @@ export const statusFilter = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : value.split(',')).map((status) => status.trim()).filter(Boolean))
   .pipe(z.array(accountStatus).min(1).max(5))
-  .describe('One or more account statuses, comma-separated; `no_account` included.');
+  .describe(`One or more of ${accountStatus.options.join(', ')}, comma-separated (or the parameter repeated).`);
 
 export const checklistQuery = z.strictObject({
   ...pageQuery,
