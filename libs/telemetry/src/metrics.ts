@@ -1,4 +1,4 @@
-import { metrics, type Attributes, type Counter, type Histogram, type Meter, type MeterProvider, type ObservableGauge } from '@opentelemetry/api';
+import { metrics, type Attributes, type Meter, type MeterProvider, type ObservableGauge } from '@opentelemetry/api';
 
 /**
  * The instruments of one meter, created on first use against the meter provider of that moment: the metrics
@@ -174,17 +174,16 @@ export function registerBusinessGauges(definitions: readonly GaugeDefinition[]):
   return registerGauges('@provisio/business', definitions);
 }
 
-/** Shares one in-flight or recent result between the gauges that read the same thing. */
-export function memoize<T>(read: () => Promise<T>, maxAgeMs = 1_000): () => Promise<T> {
-  let last: { at: number; value: Promise<T> } | undefined;
+/**
+ * Shares one read between the gauges that need the same query: the SDK runs the callbacks of a collection
+ * together, so they all get the read in flight; the next collection reads afresh.
+ */
+export function memoize<T>(read: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
   return () => {
-    const now = Date.now();
-    if (last && now - last.at < maxAgeMs) return last.value;
-    const value = read();
-    last = { at: now, value };
-    value.catch(() => {
-      if (last?.value === value) last = undefined;
+    inFlight ??= read().finally(() => {
+      inFlight = undefined;
     });
-    return value;
+    return inFlight;
   };
 }
