@@ -203,6 +203,8 @@ const auth: FastifyPluginAsync<AuthPluginOptions> = async (app, { verifier }) =>
     // check alone could be walked around. The raw URL still covers requests that match no route.
     const routeUrl = request.routeOptions.url;
     if (!isProtectedPath(request.url) && !(routeUrl !== undefined && isProtectedPath(routeUrl))) return;
+    // A CORS preflight never carries credentials; the CORS plugin answers it.
+    if (request.method === 'OPTIONS') return;
     // A route may opt out explicitly (`config: { public: true }`): the gateway's development sign-in.
     if ((request.routeOptions.config as { public?: boolean } | undefined)?.public === true) return;
     const token = bearerToken(request);
