@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import type { Database } from '@provisio/db';
+import { createConsumer, type Consumer } from '@provisio/messaging';
 import { consumeRoster, rosterMigrations } from '@provisio/roster';
-import type { Consumer } from '@provisio/messaging';
 import { openRuntime, type Runtime } from '@provisio/service-runtime';
 import { createTokenVerifier, tokenVerifierOptions, type Logger, type ServiceApp } from '@provisio/service-kit';
 import { buildNotificationsApp } from './app.js';
@@ -9,25 +10,28 @@ import { consumeProviderEvents } from './display/provider-names.js';
 import { createNotificationRepository } from './notifications/repository.js';
 import { createNotificationService } from './notifications/notification-service.js';
 import { consumeWorkflowEvents } from './overdue/handlers.js';
+import { createOverdueService } from './overdue/overdue-service.js';
+import { groupCommit } from './stacking/group-commit.js';
 import { consumeAccountEvents } from './stacking/handlers.js';
+import { createStacker, type Stacker } from './stacking/stacker.js';
 import { createStackingRepository } from './stacking/stacking-repository.js';
-import { createStackingService } from './stacking/stacking-service.js';
 import type { NotificationsDb } from './tables.js';
 
 export interface NotificationsService {
   app: ServiceApp;
-  /** The database, broker and consumers below the app (tests and the benchmark look at them). */
+  /** The database, broker and relay below the app (tests and the benchmark look at them). */
   runtime: Runtime<NotificationsDb>;
   /** The durable consumers by purpose; their `stats` tell what each message did. */
   consumers: Record<'accounts' | 'roster' | 'providers' | 'workflows', Consumer>;
-  /** Starts the outbox relay and the consumers (the app is ready to `listen` or `inject` already). */
+  stacker: Stacker;
+  /** Starts the outbox relay, the stacker and the consumers (the app is ready to `listen` or `inject` already). */
   start(): Promise<void>;
   close(): Promise<void>;
 }
 
 /**
  * Wires the notifications service: database, broker, the consumers that feed stacking (accounts), names
- * (roster, providers) and overdue marks (workflows), the outbox relay, the read service and the app.
+ * (roster, providers) and overdue marks (workflows), the stacker, the outbox relay, the read service and the app.
  */
 export async function createNotificationsService(config: NotificationsConfig, logger: Logger): Promise<NotificationsService> {
   const runtime = await openRuntime<NotificationsDb>({
@@ -36,21 +40,33 @@ export async function createNotificationsService(config: NotificationsConfig, lo
     dataDir: config.DATA_DIR,
     natsUrl: config.NATS_URL,
     natsNamespace: config.NATS_NAMESPACE,
+    streamReplicas: config.NATS_STREAM_REPLICAS,
     migrations: [rosterMigrations, { name: 'notifications', dir: fileURLToPath(new URL('../migrations', import.meta.url)) }],
     logger,
   });
   try {
-    const stacking = createStackingService({ repo: createStackingRepository() });
-    // Consumer names are durable: never rename them.
+    const stackingRepo = createStackingRepository();
+    const stacker = createStacker({ db: runtime.db, repo: stackingRepo, logger, batchSize: config.NOTIFICATIONS_STACK_BATCH });
+    // Consumer names are durable: never rename them. The accounts consumer is not the runtime's: it records
+    // events with group commits, whose commits wake the stacker, so it is started and stopped here.
     const consumers = {
       accounts: consumeAccountEvents(
-        runtime.consumer({ name: 'notifications-accounts', stream: 'ACCOUNTS', concurrency: config.NOTIFICATIONS_CONCURRENCY }),
-        stacking,
-        logger,
+        createConsumer({
+          broker: runtime.broker,
+          db: groupCommit(runtime.db, { onCommit: () => stacker.kick() }) as Database<unknown>,
+          logger,
+          name: 'notifications-accounts',
+          stream: 'ACCOUNTS',
+          concurrency: config.NOTIFICATIONS_CONCURRENCY,
+        }),
+        stackingRepo,
       ),
       roster: consumeRoster(runtime.consumer({ name: 'notifications-roster', stream: 'HR' })),
       providers: consumeProviderEvents(runtime.consumer({ name: 'notifications-providers', stream: 'PROVIDERS' })),
-      workflows: consumeWorkflowEvents(runtime.consumer({ name: 'notifications-workflows', stream: 'WORKFLOWS' }), stacking),
+      workflows: consumeWorkflowEvents(
+        runtime.consumer({ name: 'notifications-workflows', stream: 'WORKFLOWS' }),
+        createOverdueService({ repo: stackingRepo }),
+      ),
     };
 
     const notifications = createNotificationService({ db: runtime.db, repo: createNotificationRepository() });
@@ -65,8 +81,17 @@ export async function createNotificationsService(config: NotificationsConfig, lo
       app,
       runtime,
       consumers,
-      start: () => runtime.start(),
-      close: () => runtime.close(() => app.close()),
+      stacker,
+      async start() {
+        await runtime.start();
+        stacker.start();
+        await consumers.accounts.start();
+      },
+      async close() {
+        await consumers.accounts.stop();
+        await stacker.stop();
+        await runtime.close(() => app.close());
+      },
     };
   } catch (error) {
     await runtime.close();

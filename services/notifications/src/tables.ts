@@ -13,6 +13,10 @@ export interface AccountEventsTable {
   previous_assignee_id: string | null;
   due_at: Date | null;
   at: Date;
+  received_seq: Generated<number>;
+  stacked_at: Date | null;
+  stack_attempts: Generated<number>;
+  stack_error: string | null;
 }
 
 export interface NotificationsTable {

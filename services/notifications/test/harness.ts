@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { accountStatusChanged, providerCreated, workflowTaskOverdue, type AccountStatus, type AccountStatusChanged } from '@provisio/contracts';
 import { publishEvent, type CloudEvent } from '@provisio/messaging';
 import { createLogger, loadConfig } from '@provisio/service-kit';
-import { connectTestBroker, createTestDatabase, testEnv, testNamespace, type TestDatabase } from '@provisio/testing';
+import { connectTestBroker, createTestDatabase, testEnv, testNamespace, waitFor, type TestDatabase } from '@provisio/testing';
 import { createNotificationsService, notificationsConfigSchema, type NotificationsService } from '../src/index.js';
 
 export type TestBroker = Awaited<ReturnType<typeof connectTestBroker>>;
@@ -12,6 +12,9 @@ export interface Harness {
   testDb: TestDatabase;
   broker: TestBroker;
   service: NotificationsService;
+  /** Another instance of the service on the same database and namespace, as a second replica would be. */
+  startReplica(): Promise<NotificationsService>;
+  stopReplicas(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -21,13 +24,25 @@ export async function startNotifications(label: string, env: Record<string, stri
   const ns = testNamespace();
   const broker = await connectTestBroker(ns);
   const config = loadConfig(notificationsConfigSchema, { ...testEnv(ns), NOTIFICATIONS_DATABASE_URL: testDb.url, ...env });
-  const service = await createNotificationsService(config, createLogger({ name: 'notifications', level: config.LOG_LEVEL }));
+  const logger = createLogger({ name: 'notifications', level: config.LOG_LEVEL });
+  const service = await createNotificationsService(config, logger);
   await service.start();
+  const replicas: NotificationsService[] = [];
   return {
     testDb,
     broker,
     service,
+    async startReplica() {
+      const replica = await createNotificationsService(config, logger);
+      replicas.push(replica);
+      await replica.start();
+      return replica;
+    },
+    async stopReplicas() {
+      for (const replica of replicas.splice(0)) await replica.close();
+    },
     async close() {
+      for (const replica of replicas) await replica.close();
       await service.close();
       await broker.cleanup();
       await testDb.drop();
@@ -161,6 +176,22 @@ export async function countOpen(service: NotificationsService, companyId: string
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from notifications
     where company_id = ${companyId} and employee_id = ${employeeId} and state = 'open'`.execute(service.runtime.db.kysely);
   return rows[0]!.n;
+}
+
+/** True once every status event the consumer recorded has been stacked. */
+export async function allStacked(service: NotificationsService): Promise<boolean> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from account_events where stacked_at is null`.execute(service.runtime.db.kysely);
+  return rows[0]!.n === 0;
+}
+
+/** Waits until the accounts consumer has handled `count` more messages than `before` and all are stacked. */
+export async function handledAndStacked(service: NotificationsService, before: { applied: number; duplicate: number }, more: { applied?: number; duplicate?: number }) {
+  const { stats } = service.consumers.accounts;
+  await waitFor(
+    async () =>
+      stats.applied >= before.applied + (more.applied ?? 0) && stats.duplicate >= before.duplicate + (more.duplicate ?? 0) && (await allStacked(service)),
+    { what: 'the events handled and stacked' },
+  );
 }
 
 export interface ChangedEvent {

@@ -6,6 +6,7 @@ import {
   changedEvents,
   countOpen,
   createAccountsPlayer,
+  handledAndStacked,
   publishProvider,
   publishTaskOverdue,
   startNotifications,
@@ -89,17 +90,15 @@ describe('stacking account requests into notifications', () => {
     const event = accounts.request(providers[0]!, employee.id, assignee.id);
     await accounts.publish(event);
     await waitFor(async () => (await itemsIn(employee.id)).length === 1, { what: 'the first delivery stacked' });
-    const before = await stored(employee.id);
-    const { duplicate, applied } = h.service.consumers.accounts.stats;
+    const stacked = await stored(employee.id);
+    const before = { ...h.service.consumers.accounts.stats };
 
     // The same event again, past JetStream's duplicate window (another message id), as a redelivery looks.
     await h.broker.js.publish(h.broker.ns.subject(event.type), JSON.stringify(event), { msgID: `${event.id}-again` });
     // The same account version under a new event id.
     await publishEvent(h.broker.js, h.broker.ns, { ...event, id: randomUUID() });
-    await waitFor(() => h.service.consumers.accounts.stats.duplicate === duplicate + 1 && h.service.consumers.accounts.stats.applied === applied + 1, {
-      what: 'both copies handled',
-    });
-    expect(await stored(employee.id)).toEqual(before);
+    await handledAndStacked(h.service, before, { duplicate: 1, applied: 1 });
+    expect(await stored(employee.id)).toEqual(stacked);
   });
 
   // Twenty requests for one employee handled concurrently still give exactly one open notification.
@@ -112,6 +111,37 @@ describe('stacking account requests into notifications', () => {
     expect(notifications).toHaveLength(1);
     expect(notifications[0]!.items).toHaveLength(20);
     expect(await countOpen(h.service, company, employee.id)).toBe(1);
+  });
+
+  // Two replicas of the service stacking the same employees at once still keep one open notification each:
+  // the database holds the invariant, not one process's memory.
+  it('keeps one open notification per employee with two replicas stacking concurrently', async () => {
+    const replica = await h.startReplica();
+    const employees = Array.from({ length: 5 }, () => `emp-${randomUUID().slice(0, 8)}`);
+    const events = employees.flatMap((employeeId) => Array.from({ length: 20 }, () => accounts.request(randomUUID(), employeeId, assignee.id)));
+    await accounts.publish(...events.sort(() => Math.random() - 0.5));
+    await waitFor(async () => (await Promise.all(employees.map(itemsIn))).every((items) => items.length === 20), { what: '100 items', timeoutMs: 20_000 });
+    for (const employeeId of employees) {
+      expect(await stored(employeeId)).toHaveLength(1);
+      expect(await countOpen(h.service, company, employeeId)).toBe(1);
+    }
+    expect(replica.consumers.accounts.stats.applied).toBeGreaterThan(0);
+    await h.stopReplicas();
+  });
+
+  // The partial unique index refuses a second open notification for the same key, whatever the code does.
+  it('holds the one-open-notification rule in the database', async () => {
+    const employee = await hire();
+    await accounts.publish(accounts.request(providers[0]!, employee.id, assignee.id));
+    await waitFor(async () => (await itemsIn(employee.id)).length === 1, { what: 'an open notification' });
+    const db = h.service.runtime.db.kysely;
+    const second = db
+      .insertInto('notifications')
+      .values({ id: randomUUID(), company_id: company, assignee_id: assignee.id, employee_id: employee.id, state: 'open' })
+      .execute();
+    await expect(second).rejects.toMatchObject({ code: '23505', constraint: 'notifications_one_open' });
+    // A done one for the same key is fine: history stays.
+    await db.insertInto('notifications').values({ id: randomUUID(), company_id: company, assignee_id: assignee.id, employee_id: employee.id, state: 'done' }).execute();
   });
 
   // Completions mark items done and close the notification when none is pending; a later request opens a new one.
@@ -186,9 +216,9 @@ describe('stacking account requests into notifications', () => {
     const completed = accounts.complete(a!, employee.id);
     await accounts.publish(completed);
     await waitFor(async () => (await itemsIn(employee.id)).length === 1, { what: 'the completion applied' });
-    const applied = h.service.consumers.accounts.stats.applied;
+    const before = { ...h.service.consumers.accounts.stats };
     await accounts.publish(requested);
-    await waitFor(() => h.service.consumers.accounts.stats.applied === applied + 1, { what: 'the late request applied' });
+    await handledAndStacked(h.service, before, { applied: 1 });
     const notifications = await stored(employee.id);
     expect(notifications).toHaveLength(1);
     expect(notifications[0]).toMatchObject({ state: 'done' });
@@ -209,15 +239,11 @@ describe('stacking account requests into notifications', () => {
       accounts.cancel(a!, employeeId),
       accounts.requestDeprovisioning(a!, employeeId, assignee.id),
     ];
-    for (const event of history(inOrder.id)) {
-      const applied = h.service.consumers.accounts.stats.applied;
+    // One at a time, each stacked before the next is published.
+    for (const event of [...history(inOrder.id), ...history(reversed.id).reverse()]) {
+      const before = { ...h.service.consumers.accounts.stats };
       await accounts.publish(event);
-      await waitFor(() => h.service.consumers.accounts.stats.applied > applied, { what: 'applied in order' });
-    }
-    for (const event of history(reversed.id).reverse()) {
-      const applied = h.service.consumers.accounts.stats.applied;
-      await accounts.publish(event);
-      await waitFor(() => h.service.consumers.accounts.stats.applied > applied, { what: 'applied in reverse' });
+      await handledAndStacked(h.service, before, { applied: 1 });
     }
     const shape = async (employeeId: string) =>
       (await stored(employeeId))

@@ -1,18 +1,16 @@
 import type { Transaction } from 'kysely';
 import { accountStatusChanged } from '@provisio/contracts';
-import type { Consumer, ConsumerLogger } from '@provisio/messaging';
+import type { Consumer } from '@provisio/messaging';
 import type { NotificationsDb } from '../tables.js';
-import type { StackingService } from './stacking-service.js';
+import type { StackingRepository } from './stacking-repository.js';
 
-/** `account.status_changed` → stacked notification items (consumer `notifications-accounts` on ACCOUNTS). */
-export function consumeAccountEvents(consumer: Consumer, stacking: StackingService, logger: ConsumerLogger): Consumer {
+/**
+ * `account.status_changed` → the stacker's inbox (consumer `notifications-accounts` on ACCOUNTS). The consumer
+ * only records the event, in the transaction that marks it processed; the stacker applies it right after the
+ * commit (see `wakeAfterCommit` in service.ts), together with whatever else is waiting.
+ */
+export function consumeAccountEvents(consumer: Consumer, repo: Pick<StackingRepository, 'recordEvent'>): Consumer {
   return consumer.on(accountStatusChanged, async (event, tx) => {
-    const outcomes = await stacking.applyStatusChange(tx as Transaction<NotificationsDb>, event.data);
-    if (outcomes.length > 0) {
-      logger.debug(
-        { employeeId: event.data.employeeId, providerId: event.data.providerId, version: event.data.version, outcomes },
-        'account requests stacked',
-      );
-    }
+    await repo.recordEvent(tx as Transaction<NotificationsDb>, event.data);
   });
 }

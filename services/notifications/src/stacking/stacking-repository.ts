@@ -1,59 +1,41 @@
-import { randomUUID } from 'node:crypto';
-import { sql, type Selectable, type Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { AccountStatus, AccountStatusChanged } from '@provisio/contracts';
-import type { NotificationItemsTable, NotificationsDb } from '../tables.js';
-import type { AccountEvent, AccountRequest } from './account-requests.js';
+import type { NotificationsDb } from '../tables.js';
+import type { AccountEvent } from './account-requests.js';
+import type { EmployeeModel, ItemModel, NotificationChange } from './stacking-plan.js';
 
 type Tx = Transaction<NotificationsDb>;
 
-/** The aggregation key: one open notification per (company, assignee, employee). */
-export interface StackKey {
+export interface Employee {
   companyId: string;
-  assigneeId: string;
   employeeId: string;
 }
 
-/** What stacking a request did to the notification of its key. */
-export type StackResult = 'created' | 'merged';
-
-export type ItemRow = Selectable<NotificationItemsTable> & { notification_state: 'open' | 'done' };
-
-export interface Account {
-  companyId: string;
-  employeeId: string;
+export interface Account extends Employee {
   providerId: string;
 }
 
-export interface NotificationSpan {
-  id: string;
-  state: 'open' | 'done';
-  start: Date;
-  end: Date | null;
+/** An event recorded by the consumer and not stacked yet. */
+export interface Claimed extends Account {
+  seq: number;
 }
 
-/** The finished state of one notification after a transaction changed it. */
-export interface NotificationSummary {
-  id: string;
-  company_id: string;
-  assignee_id: string;
-  employee_id: string;
-  state: 'open' | 'done';
-  version: number;
-  pending: number;
-  total: number;
+/** After this many failed attempts an event is left aside (with its error) instead of being retried. */
+export const MAX_STACK_ATTEMPTS = 5;
+
+export const employeeKey = (e: Employee) => JSON.stringify([e.companyId, e.employeeId]);
+export const accountKey = (a: Account) => JSON.stringify([a.companyId, a.employeeId, a.providerId]);
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
+
+function employeeTuples(employees: readonly Employee[]) {
+  return sql`(select * from unnest(${employees.map((e) => e.companyId)}::text[], ${employees.map((e) => e.employeeId)}::text[]))`;
 }
 
 export function createStackingRepository() {
   return {
-    /**
-     * Serialises every change to one employee's notifications (any assignee): stacking, moving an item to
-     * another assignee, closing. The partial unique index still holds the invariant on its own.
-     */
-    async lockEmployee(tx: Tx, companyId: string, employeeId: string): Promise<void> {
-      await sql`select pg_advisory_xact_lock(hashtext(${`notifications:${companyId}:${employeeId}`}))`.execute(tx);
-    },
-
-    /** Records one status event; false when this account version was already recorded. */
+    /** The consumer's whole job: record the event. A version seen before is not recorded again. */
     async recordEvent(tx: Tx, event: AccountStatusChanged): Promise<boolean> {
       const result = await tx
         .insertInto('account_events')
@@ -74,140 +56,232 @@ export function createStackingRepository() {
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
 
-    async accountEvents(tx: Tx, account: Account): Promise<AccountEvent[]> {
-      const rows = await tx
+    /**
+     * Claims events not stacked yet, oldest first, locking their rows (another stacker skips them). `only`
+     * narrows the claim to some employees (the retry of a failed batch, one employee at a time).
+     */
+    async claim(tx: Tx, limit: number, only?: Employee): Promise<Claimed[]> {
+      let query = tx
         .selectFrom('account_events')
+        .select(['received_seq', 'company_id', 'employee_id', 'provider_id'])
+        .where('stacked_at', 'is', null)
+        .where('stack_attempts', '<', MAX_STACK_ATTEMPTS)
+        .orderBy('received_seq')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked();
+      if (only) query = query.where('company_id', '=', only.companyId).where('employee_id', '=', only.employeeId);
+      const rows = await query.execute();
+      return rows.map((row) => ({ seq: row.received_seq, companyId: row.company_id, employeeId: row.employee_id, providerId: row.provider_id }));
+    },
+
+    /**
+     * Serialises all work on one employee's notifications (any assignee) across stackers and instances.
+     * Locks are taken in key order, so two stackers never wait on each other in a circle.
+     */
+    async lockEmployees(tx: Tx, employees: readonly Employee[]): Promise<void> {
+      const keys = employees.map((e) => `notifications:${e.companyId}:${e.employeeId}`).sort();
+      await sql`select pg_advisory_xact_lock(hashtext(k)) from (select unnest(${keys}::text[]) as k order by 1) as keys`.execute(tx);
+    },
+
+    /** Every event seen of these accounts, by account. */
+    async accountEvents(tx: Tx, accounts: readonly Account[]): Promise<Map<string, AccountEvent[]>> {
+      const { rows } = await sql<{
+        company_id: string;
+        employee_id: string;
+        provider_id: string;
+        version: number;
+        from_status: AccountStatus;
+        to_status: AccountStatus;
+        assignee_id: string | null;
+        previous_assignee_id: string | null;
+        due_at: Date | null;
+        at: Date;
+      }>`select company_id, employee_id, provider_id, version, from_status, to_status, assignee_id, previous_assignee_id, due_at, at
+        from account_events
+        where (company_id, employee_id, provider_id) in (select * from unnest(
+          ${accounts.map((a) => a.companyId)}::text[], ${accounts.map((a) => a.employeeId)}::text[], ${accounts.map((a) => a.providerId)}::uuid[]))
+        order by version`.execute(tx);
+      const byAccount = new Map<string, AccountEvent[]>();
+      for (const row of rows) {
+        const key = accountKey({ companyId: row.company_id, employeeId: row.employee_id, providerId: row.provider_id });
+        const list = byAccount.get(key) ?? [];
+        list.push({
+          version: row.version,
+          from: row.from_status,
+          to: row.to_status,
+          assigneeId: row.assignee_id,
+          previousAssigneeId: row.previous_assignee_id,
+          dueAt: isoOrNull(row.due_at),
+          at: iso(row.at),
+        });
+        byAccount.set(key, list);
+      }
+      return byAccount;
+    },
+
+    /** These employees' notifications (locked against concurrent reads-and-marks) and items, as plan models. */
+    async loadEmployees(tx: Tx, employees: readonly Employee[]): Promise<Map<string, EmployeeModel>> {
+      const models = new Map<string, EmployeeModel>(
+        employees.map((e) => [employeeKey(e), { companyId: e.companyId, employeeId: e.employeeId, notifications: [], items: [] }]),
+      );
+      const notifications = await tx
+        .selectFrom('notifications')
+        .select(['id', 'company_id', 'employee_id', 'assignee_id', 'state', 'read', 'version'])
+        .where(sql<boolean>`(company_id, employee_id) in ${employeeTuples(employees)}`)
+        .orderBy('created_at')
+        .forUpdate()
+        .execute();
+      for (const row of notifications) {
+        models.get(employeeKey({ companyId: row.company_id, employeeId: row.employee_id }))?.notifications.push({
+          id: row.id,
+          assigneeId: row.assignee_id,
+          state: row.state,
+          read: row.read,
+          version: row.version,
+          isNew: false,
+          touched: false,
+          pendingArrived: false,
+          closing: false,
+        });
+      }
+      const items = await tx
+        .selectFrom('notification_items')
         .selectAll()
-        .where('company_id', '=', account.companyId)
-        .where('employee_id', '=', account.employeeId)
-        .where('provider_id', '=', account.providerId)
-        .orderBy('version')
+        .where(sql<boolean>`(company_id, employee_id) in ${employeeTuples(employees)}`)
+        .orderBy('created_at')
+        .orderBy('id')
         .execute();
-      return rows.map((row) => ({
-        version: row.version,
-        from: row.from_status as AccountStatus,
-        to: row.to_status as AccountStatus,
-        assigneeId: row.assignee_id,
-        previousAssigneeId: row.previous_assignee_id,
-        dueAt: row.due_at === null ? null : new Date(row.due_at).toISOString(),
-        at: new Date(row.at).toISOString(),
-      }));
-    },
-
-    async accountItems(tx: Tx, account: Account): Promise<ItemRow[]> {
-      return tx
-        .selectFrom('notification_items as i')
-        .innerJoin('notifications as n', 'n.id', 'i.notification_id')
-        .selectAll('i')
-        .select('n.state as notification_state')
-        .where('i.company_id', '=', account.companyId)
-        .where('i.employee_id', '=', account.employeeId)
-        .where('i.provider_id', '=', account.providerId)
-        .orderBy('i.first_version')
-        .execute();
+      for (const row of items) {
+        models.get(employeeKey({ companyId: row.company_id, employeeId: row.employee_id }))?.items.push({
+          id: row.id,
+          notificationId: row.notification_id,
+          providerId: row.provider_id,
+          action: row.action,
+          state: row.state,
+          assigneeId: row.assignee_id,
+          dueAt: isoOrNull(row.due_at),
+          firstVersion: row.first_version,
+          lastVersion: row.last_version,
+          openedVersion: row.opened_version,
+          closedVersion: row.closed_version,
+          requestedAt: isoOrNull(row.requested_at),
+          closedAt: isoOrNull(row.closed_at),
+          since: iso(row.since),
+          change: 'none',
+          clearOverdue: false,
+        });
+      }
+      return models;
     },
 
     /**
-     * Merge-or-create: the open notification of the key, created when there is none. The insert and the
-     * partial unique index decide together, so concurrent callers get the same row; the row stays locked
-     * until the transaction ends.
+     * Stores planned changes. Order matters for the partial unique index: notifications that close are
+     * updated before new open ones are inserted. A second open notification for a key is refused by the
+     * index and the whole batch rolls back.
      */
-    async mergeOrCreateOpen(tx: Tx, key: StackKey): Promise<{ notificationId: string; result: StackResult }> {
-      const id = randomUUID();
-      const row = await tx
-        .insertInto('notifications')
-        .values({ id, company_id: key.companyId, assignee_id: key.assigneeId, employee_id: key.employeeId, state: 'open' })
-        .onConflict((oc) =>
-          oc
-            .columns(['company_id', 'assignee_id', 'employee_id'])
-            .where('state', '=', 'open')
-            .doUpdateSet({ updated_at: sql`notifications.updated_at` }),
-        )
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      return { notificationId: row.id, result: row.id === id ? 'created' : 'merged' };
+    async write(tx: Tx, companyAndEmployee: readonly (Employee & { model: EmployeeModel; changes: NotificationChange[] })[]): Promise<void> {
+      const changes = companyAndEmployee.flatMap((e) => e.changes.map((change) => ({ ...change, employee: e })));
+      const items = companyAndEmployee.flatMap((e) => e.model.items.map((item) => ({ item, employee: e })));
+
+      const updated = changes.filter((c) => !c.notification.isNew && !c.remove).map((c) => c.notification);
+      if (updated.length > 0) {
+        await sql`update notifications n set
+            state = v.state, read = v.read, version = v.version, updated_at = now(),
+            closed_at = case when v.closing then now() else n.closed_at end
+          from unnest(${updated.map((n) => n.id)}::uuid[], ${updated.map((n) => n.state)}::text[], ${updated.map((n) => n.read)}::boolean[],
+                      ${updated.map((n) => n.version)}::int[], ${updated.map((n) => n.closing)}::boolean[]) as v(id, state, read, version, closing)
+          where n.id = v.id`.execute(tx);
+      }
+
+      const inserted = changes.filter((c) => c.notification.isNew && !c.remove);
+      if (inserted.length > 0) {
+        await tx
+          .insertInto('notifications')
+          .values(
+            inserted.map(({ notification, employee }) => ({
+              id: notification.id,
+              company_id: employee.companyId,
+              assignee_id: notification.assigneeId,
+              employee_id: employee.employeeId,
+              state: notification.state,
+              read: notification.read,
+              version: notification.version,
+              closed_at: notification.state === 'done' ? sql<Date>`now()` : null,
+            })),
+          )
+          .execute();
+      }
+
+      const newItems = items.filter(({ item }) => item.change === 'insert');
+      if (newItems.length > 0) {
+        await tx
+          .insertInto('notification_items')
+          .values(
+            newItems.map(({ item, employee }) => ({
+              id: item.id,
+              notification_id: item.notificationId,
+              company_id: employee.companyId,
+              employee_id: employee.employeeId,
+              provider_id: item.providerId,
+              assignee_id: item.assigneeId,
+              ...itemColumns(item),
+            })),
+          )
+          .execute();
+      }
+
+      const changedItems = items.filter(({ item }) => item.change === 'update').map(({ item }) => item);
+      if (changedItems.length > 0) {
+        const column = <T>(pick: (item: ItemModel) => T) => changedItems.map(pick);
+        await sql`update notification_items i set
+            notification_id = v.notification_id, assignee_id = v.assignee_id, action = v.action, state = v.state,
+            due_at = v.due_at, overdue_at = case when v.clear_overdue then null else i.overdue_at end,
+            first_version = v.first_version, last_version = v.last_version, opened_version = v.opened_version,
+            closed_version = v.closed_version, requested_at = v.requested_at, closed_at = v.closed_at, since = v.since,
+            updated_at = now()
+          from unnest(
+            ${column((i) => i.id)}::uuid[], ${column((i) => i.notificationId)}::uuid[], ${column((i) => i.assigneeId)}::text[],
+            ${column((i) => i.action)}::text[], ${column((i) => i.state)}::text[], ${column((i) => i.dueAt)}::timestamptz[],
+            ${column((i) => i.clearOverdue)}::boolean[], ${column((i) => i.firstVersion)}::int[], ${column((i) => i.lastVersion)}::int[],
+            ${column((i) => i.openedVersion)}::int[], ${column((i) => i.closedVersion)}::int[], ${column((i) => i.requestedAt)}::timestamptz[],
+            ${column((i) => i.closedAt)}::timestamptz[], ${column((i) => i.since)}::timestamptz[]
+          ) as v(id, notification_id, assignee_id, action, state, due_at, clear_overdue, first_version, last_version,
+                 opened_version, closed_version, requested_at, closed_at, since)
+          where i.id = v.id`.execute(tx);
+      }
+
+      const deletedItems = items.filter(({ item }) => item.change === 'delete').map(({ item }) => item.id);
+      if (deletedItems.length > 0) {
+        await tx.deleteFrom('notification_items').where('id', 'in', deletedItems).execute();
+      }
+      const removed = changes.filter((c) => c.remove && !c.notification.isNew).map((c) => c.notification.id);
+      if (removed.length > 0) {
+        await tx.deleteFrom('notifications').where('id', 'in', removed).execute();
+      }
     },
 
-    /**
-     * The notifications of the key with the time span their requests cover, by the accounts service's clock:
-     * from the earliest request's start to the latest close (null while one is open).
-     */
-    async spans(tx: Tx, key: StackKey): Promise<NotificationSpan[]> {
-      const rows = await tx
-        .selectFrom('notifications as n')
-        .innerJoin('notification_items as i', 'i.notification_id', 'n.id')
-        .select(['n.id', 'n.state'])
-        .select((eb) => [eb.fn.min('i.since').as('start'), eb.fn.max('i.closed_at').as('end')])
-        .where('n.company_id', '=', key.companyId)
-        .where('n.assignee_id', '=', key.assigneeId)
-        .where('n.employee_id', '=', key.employeeId)
-        .groupBy(['n.id', 'n.state'])
-        .execute();
-      return rows.map((row) => ({
-        id: row.id,
-        state: row.state,
-        start: new Date(row.start),
-        end: row.state === 'open' || row.end === null ? null : new Date(row.end),
-      }));
+    async markStacked(tx: Tx, seqs: readonly number[]): Promise<void> {
+      await tx.updateTable('account_events').set({ stacked_at: sql`now()` }).where('received_seq', 'in', seqs).execute();
     },
 
-    /** A notification that is closed from the start: it holds a request first seen after it had ended. */
-    async createClosed(tx: Tx, key: StackKey): Promise<string> {
-      const id = randomUUID();
+    /** Records a failed attempt on an employee's claimed events; after MAX_STACK_ATTEMPTS they are left aside. */
+    async recordFailure(tx: Tx, seqs: readonly number[], error: string): Promise<void> {
       await tx
-        .insertInto('notifications')
-        .values({ id, company_id: key.companyId, assignee_id: key.assigneeId, employee_id: key.employeeId, state: 'done', closed_at: sql`now()` })
+        .updateTable('account_events')
+        .set({ stack_attempts: sql`stack_attempts + 1`, stack_error: error.slice(0, 2_000) })
+        .where('received_seq', 'in', seqs)
         .execute();
-      return id;
-    },
-
-    async insertItem(tx: Tx, notificationId: string, account: Account, assigneeId: string, request: AccountRequest): Promise<string> {
-      const id = randomUUID();
-      await tx
-        .insertInto('notification_items')
-        .values({
-          id,
-          notification_id: notificationId,
-          company_id: account.companyId,
-          employee_id: account.employeeId,
-          provider_id: account.providerId,
-          assignee_id: assigneeId,
-          ...itemFields(request),
-        })
-        .execute();
-      return id;
-    },
-
-    async updateItem(
-      tx: Tx,
-      id: string,
-      changes: { notificationId: string; assigneeId: string; request: AccountRequest; clearOverdue: boolean },
-    ): Promise<void> {
-      await tx
-        .updateTable('notification_items')
-        .set({
-          notification_id: changes.notificationId,
-          assignee_id: changes.assigneeId,
-          ...itemFields(changes.request),
-          ...(changes.clearOverdue ? { overdue_at: null } : {}),
-          updated_at: sql`now()`,
-        })
-        .where('id', '=', id)
-        .execute();
-    },
-
-    async deleteItem(tx: Tx, id: string): Promise<void> {
-      await tx.deleteFrom('notification_items').where('id', '=', id).execute();
     },
 
     /** Marks the pending items of these accounts overdue; returns the notifications they are in. */
-    async markOverdue(tx: Tx, account: Omit<Account, 'providerId'>, action: 'provision' | 'deprovision', providerIds: readonly string[]): Promise<string[]> {
+    async markOverdue(tx: Tx, employee: Employee, action: 'provision' | 'deprovision', providerIds: readonly string[]): Promise<string[]> {
       if (providerIds.length === 0) return [];
       const rows = await tx
         .updateTable('notification_items')
         .set({ overdue_at: sql`now()`, updated_at: sql`now()` })
-        .where('company_id', '=', account.companyId)
-        .where('employee_id', '=', account.employeeId)
+        .where('company_id', '=', employee.companyId)
+        .where('employee_id', '=', employee.employeeId)
         .where('action', '=', action)
         .where('provider_id', 'in', providerIds)
         .where('state', '=', 'pending')
@@ -217,47 +291,38 @@ export function createStackingRepository() {
       return [...new Set(rows.map((row) => row.notification_id))];
     },
 
-    /**
-     * Settles a notification its items changed: done once no item is pending (a done notification never
-     * reopens; a later request opens a new one), unread again when a pending item arrived, one version up.
-     * A notification left without items (its only request moved to another assignee) is deleted.
-     */
-    async settle(tx: Tx, id: string, options: { created: boolean; pendingArrived: boolean }): Promise<NotificationSummary | undefined> {
-      const { rows } = await sql<NotificationSummary>`
-        with counts as (
-          select count(*) filter (where state = 'pending')::int as pending, count(*)::int as total
-          from notification_items where notification_id = ${id}
+    /** One version up for a notification whose items changed in place; its state and counts, to announce. */
+    async bump(tx: Tx, id: string) {
+      return tx
+        .updateTable('notifications')
+        .set({ version: sql`version + 1`, updated_at: sql`now()` })
+        .where('id', '=', id)
+        .returning(['id', 'company_id', 'assignee_id', 'employee_id', 'state', 'version'])
+        .returning((eb) =>
+          eb
+            .selectFrom('notification_items')
+            .select(sql<number>`count(*)::int`.as('n'))
+            .whereRef('notification_items.notification_id', '=', 'notifications.id')
+            .where('notification_items.state', '=', 'pending')
+            .as('pending'),
         )
-        update notifications n set
-          state = case when counts.pending = 0 then 'done' else n.state end,
-          closed_at = case when counts.pending = 0 and n.state = 'open' then now() else n.closed_at end,
-          read = case when ${options.pendingArrived} then false else n.read end,
-          version = n.version + case when ${options.created} then 0 else 1 end,
-          updated_at = now()
-        from counts
-        where n.id = ${id}
-        returning n.id, n.company_id, n.assignee_id, n.employee_id, n.state, n.version, counts.pending, counts.total`.execute(tx);
-      const summary = rows[0];
-      if (summary && summary.total === 0) {
-        await tx.deleteFrom('notifications').where('id', '=', id).execute();
-      }
-      return summary;
+        .executeTakeFirst();
     },
   };
 }
 export type StackingRepository = ReturnType<typeof createStackingRepository>;
 
-function itemFields(request: AccountRequest) {
+function itemColumns(item: ItemModel) {
   return {
-    action: request.action,
-    state: request.state,
-    due_at: request.dueAt === null ? null : new Date(request.dueAt),
-    first_version: request.firstVersion,
-    last_version: request.lastVersion,
-    opened_version: request.openedVersion,
-    closed_version: request.closedVersion,
-    requested_at: request.requestedAt === null ? null : new Date(request.requestedAt),
-    closed_at: request.closedAt === null ? null : new Date(request.closedAt),
-    since: new Date(request.since),
+    action: item.action,
+    state: item.state,
+    due_at: item.dueAt === null ? null : new Date(item.dueAt),
+    first_version: item.firstVersion,
+    last_version: item.lastVersion,
+    opened_version: item.openedVersion,
+    closed_version: item.closedVersion,
+    requested_at: item.requestedAt === null ? null : new Date(item.requestedAt),
+    closed_at: item.closedAt === null ? null : new Date(item.closedAt),
+    since: new Date(item.since),
   };
 }

@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { bench, describe } from 'vitest';
+import { sql } from 'kysely';
+import { accountStatusChanged } from '@provisio/contracts';
+import { openDatabase } from '@provisio/db';
+import { publishEvent } from '@provisio/messaging';
+import { createLogger, loadConfig } from '@provisio/service-kit';
+import { connectTestBroker, createTestDatabase, testEnv, testNamespace } from '@provisio/testing';
+import { createNotificationsService, notificationsConfigSchema } from '../src/index.js';
+
+/**
+ * 1,000 hires × 5 provisioning requests = 5,000 `account.status_changed` events, published as fast as the
+ * broker takes them (the way the accounts service's outbox relay emits a burst). Measures the time until every
+ * request is stacked and readable in the notifications database, and per request the delay from the moment
+ * its event was handed to the broker to the moment a reader sees its item. Target: all within 10 s, p99 < 500 ms.
+ *
+ * Runs the service in this process against the real PostgreSQL and NATS (DATABASE_URL, NATS_URL), on a
+ * database and NATS namespace of its own, removed afterwards.
+ */
+const HIRES = Number(process.env.BENCH_HIRES ?? 1_000);
+const REQUESTS_PER_HIRE = 5;
+const CONCURRENCY = process.env.BENCH_CONCURRENCY ?? '100';
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function run(): Promise<void> {
+  const testDb = await createTestDatabase('notif_bench');
+  const ns = testNamespace();
+  const broker = await connectTestBroker(ns, 'bench');
+  const config = loadConfig(notificationsConfigSchema, {
+    ...testEnv(ns),
+    NOTIFICATIONS_DATABASE_URL: testDb.url,
+    NOTIFICATIONS_CONCURRENCY: CONCURRENCY,
+  });
+  const service = await createNotificationsService(config, createLogger({ name: 'notifications', level: config.LOG_LEVEL }));
+  // The reader has a connection of its own, as the HTTP API would.
+  const reader = await openDatabase<unknown>({ url: testDb.url, maxConnections: 1 });
+  try {
+    await service.start();
+    const companyId = `bench-${randomUUID().slice(0, 8)}`;
+    const assigneeId = 'bench-admin';
+    const providers = Array.from({ length: REQUESTS_PER_HIRE }, () => randomUUID());
+    const start = Date.now();
+    const events = Array.from({ length: HIRES }, (_, hire) => `hire-${hire}`).flatMap((employeeId, hire) =>
+      providers.map((providerId, index) =>
+        accountStatusChanged.build(
+          {
+            companyId,
+            providerId,
+            employeeId,
+            from: 'no_account',
+            to: 'provisioning_requested',
+            assigneeId,
+            previousAssigneeId: null,
+            dueAt: new Date(start + 7 * 86_400_000).toISOString(),
+            actorId: 'workflow',
+            version: 1,
+            at: new Date(start + hire * REQUESTS_PER_HIRE + index).toISOString(),
+          },
+          { source: 'provisio/accounts' },
+        ),
+      ),
+    );
+
+    const publishedAt = new Map<string, number>();
+    const readableAt = new Map<string, number>();
+    let polling = true;
+    // Each employee's requests are published together; when its count of readable items grows by k, its first
+    // k unseen requests (in publish order) count as readable now. One small grouped query per poll.
+    const eventsOf = new Map<string, string[]>();
+    for (const event of events) {
+      const list = eventsOf.get(event.data.employeeId) ?? [];
+      list.push(`${event.data.employeeId}:${event.data.providerId}`);
+      eventsOf.set(event.data.employeeId, list);
+    }
+    const poller = (async () => {
+      while (polling) {
+        const { rows } = await sql<{ employee_id: string; n: number }>`
+          select employee_id, count(*)::int as n from notification_items where company_id = ${companyId} group by employee_id`.execute(reader.kysely);
+        const now = performance.now();
+        for (const row of rows) {
+          for (const key of eventsOf.get(row.employee_id)!.slice(0, row.n)) if (!readableAt.has(key)) readableAt.set(key, now);
+        }
+        if (readableAt.size >= events.length) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+
+    let tRecorded = Number.NaN;
+    const recorded = (async () => {
+      while (service.consumers.accounts.stats.applied < events.length && polling) await new Promise((resolve) => setTimeout(resolve, 5));
+      tRecorded = performance.now();
+    })();
+
+    const t0 = performance.now();
+    await Promise.all(
+      events.map((event) => {
+        publishedAt.set(`${event.data.employeeId}:${event.data.providerId}`, performance.now());
+        return publishEvent(broker.js, broker.ns, event);
+      }),
+    );
+    const tPublished = performance.now();
+
+    const deadline = Date.now() + 120_000;
+    while (readableAt.size < events.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    polling = false;
+    await poller;
+    await recorded;
+    const tAll = Math.max(...readableAt.values());
+
+    const delays = [...publishedAt].flatMap(([key, at]) => (readableAt.has(key) ? [readableAt.get(key)! - at] : [])).sort((a, b) => a - b);
+    const { rows: check } = await sql<{ notifications: number; open: number; items: number; per: number[] }>`
+      select count(*)::int as notifications,
+             count(*) filter (where state = 'open')::int as open,
+             (select count(*)::int from notification_items where company_id = ${companyId}) as items,
+             array(select distinct count(*)::int from notification_items where company_id = ${companyId} group by notification_id) as per
+      from notifications where company_id = ${companyId}`.execute(reader.kysely);
+    await service.runtime.relay.flush();
+    const changed = await broker.jsm.streams.info(broker.ns.stream('NOTIFICATIONS'));
+
+    const ms = (value: number) => `${value.toFixed(0)} ms`;
+    console.log(
+      [
+        '',
+        `notifications bench: ${HIRES} hires × ${REQUESTS_PER_HIRE} requests = ${events.length} account.status_changed events (consumer concurrency ${CONCURRENCY})`,
+        `  published in             ${ms(tPublished - t0)} (${Math.round(events.length / ((tPublished - t0) / 1000))}/s)`,
+        `  all stacked and readable ${readableAt.size === events.length ? ms(tAll - t0) : `NOT DONE: ${readableAt.size}/${events.length} after 120 s`} (${Math.round(readableAt.size / ((tAll - t0) / 1000))} events/s)  target < 10000 ms`,
+        `  publish → readable       p50 ${ms(percentile(delays, 50))}  p99 ${ms(percentile(delays, 99))}  max ${ms(delays.at(-1) ?? Number.NaN)}  target p99 < 500 ms`,
+        `  result                   ${check[0]!.notifications} notifications (${check[0]!.open} open), ${check[0]!.items} items, items per notification ${JSON.stringify(check[0]!.per)}`,
+        `  notification.changed     ${changed.state.messages} events published`,
+        `  consumer                 all recorded after ${ms(tRecorded - t0)}; ${JSON.stringify(service.consumers.accounts.stats)}`,
+        `  stacker                  ${JSON.stringify(service.stacker.stats)} (${(service.stacker.stats.events / Math.max(1, service.stacker.stats.batches)).toFixed(1)} events per batch)`,
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    await service.close();
+    await reader.close();
+    await broker.cleanup();
+    await testDb.drop();
+  }
+}
+
+describe('notifications', () => {
+  bench('stack 1,000 hires × 5 requests', run, { iterations: 1, time: 0, warmupIterations: 0, warmupTime: 0 });
+});

@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { ConsumerLogger } from '@provisio/messaging';
+import { emitNotificationChanged } from '../notifications/notification-changes.js';
+import type { NotificationsDb } from '../tables.js';
+import { planEmployee, type EmployeePlan } from './stacking-plan.js';
+import { accountKey, employeeKey, type Claimed, type Employee, type StackingRepository } from './stacking-repository.js';
+
+export interface StackerOptions {
+  db: { kysely: Kysely<NotificationsDb>; transaction<R>(fn: (tx: Transaction<NotificationsDb>) => Promise<R>): Promise<R> };
+  repo: StackingRepository;
+  logger: ConsumerLogger;
+  /** Events stacked per transaction at most. */
+  batchSize?: number;
+  /** How often it looks for work when nothing woke it (events recorded by another instance, a missed kick). */
+  pollIntervalMs?: number;
+}
+
+export interface Stacker {
+  start(): void;
+  /** Work is waiting (an event was recorded): stack it now. */
+  kick(): void;
+  /** Finishes the batch in hand and stops. */
+  stop(): Promise<void>;
+  /** Stacks everything recorded so far; resolves when nothing is left. */
+  drain(): Promise<void>;
+  /** Counters since start, for metrics and the benchmark. */
+  readonly stats: { batches: number; events: number; failedBatches: number };
+}
+
+/**
+ * Applies recorded status events to notifications in batches: one transaction claims up to `batchSize`
+ * events (rows locked, other stackers skip them), locks their employees, plans each employee's changes in
+ * memory (stacking-plan.ts), writes them in bulk and emits one `notification.changed` per notification
+ * changed. A batch that fails is retried one employee at a time, so one employee's problem never holds
+ * up the others; an employee failing MAX_STACK_ATTEMPTS times is left aside with its error and logged.
+ */
+export function createStacker({ db, repo, logger, batchSize = 500, pollIntervalMs = 1_000 }: StackerOptions): Stacker {
+  let running = false;
+  let pending = false;
+  let wake: (() => void) | undefined;
+  let loop: Promise<void> | undefined;
+  const stats = { batches: 0, events: 0, failedBatches: 0 };
+
+  async function stack(tx: Transaction<NotificationsDb>, claimed: Claimed[]): Promise<number> {
+    if (claimed.length === 0) return 0;
+    const employees = new Map<string, Employee>();
+    const accounts = new Map<string, Claimed>();
+    for (const row of claimed) {
+      employees.set(employeeKey(row), { companyId: row.companyId, employeeId: row.employeeId });
+      if (!accounts.has(accountKey(row))) accounts.set(accountKey(row), row);
+    }
+    await repo.lockEmployees(tx, [...employees.values()]);
+    const events = await repo.accountEvents(tx, [...accounts.values()]);
+    const models = await repo.loadEmployees(tx, [...employees.values()]);
+
+    const planned: (Employee & { model: NonNullable<ReturnType<typeof models.get>>; changes: EmployeePlan['changes'] })[] = [];
+    for (const [key, employee] of employees) {
+      const model = models.get(key)!;
+      // Accounts in the order their news arrived.
+      const ofEmployee = [...accounts.values()].filter((account) => employeeKey(account) === key);
+      const plan = planEmployee(
+        model,
+        ofEmployee.map((account) => ({ providerId: account.providerId, events: events.get(accountKey(account)) ?? [] })),
+        randomUUID,
+      );
+      if (plan.outcomes.length > 0) logger.debug({ ...employee, outcomes: plan.outcomes }, 'requests stacked');
+      planned.push({ ...employee, model, changes: plan.changes });
+    }
+
+    await repo.write(tx, planned);
+    for (const { companyId, employeeId, changes } of planned) {
+      for (const { notification, pending: pendingItems, change } of changes) {
+        await emitNotificationChanged(
+          tx,
+          {
+            id: notification.id,
+            company_id: companyId,
+            assignee_id: notification.assigneeId,
+            employee_id: employeeId,
+            state: notification.state,
+            version: notification.version,
+            pending: pendingItems,
+          },
+          change,
+        );
+      }
+    }
+    await repo.markStacked(tx, claimed.map((row) => row.seq));
+    return claimed.length;
+  }
+
+  /** One batch; on failure, the same work employee by employee. Returns how many events it claimed. */
+  async function batch(): Promise<number> {
+    let claimedRows: Claimed[] = [];
+    try {
+      const stacked = await db.transaction(async (tx) => {
+        claimedRows = await repo.claim(tx, batchSize);
+        return stack(tx, claimedRows);
+      });
+      if (stacked > 0) {
+        stats.batches += 1;
+        stats.events += stacked;
+      }
+      return stacked;
+    } catch (error) {
+      stats.failedBatches += 1;
+      const employees = new Map(claimedRows.map((row) => [employeeKey(row), { companyId: row.companyId, employeeId: row.employeeId }]));
+      if (employees.size === 0) throw error;
+      logger.warn({ err: error, employees: employees.size }, 'stacking batch failed; retrying employee by employee');
+      for (const employee of employees.values()) {
+        let mine: Claimed[] = [];
+        try {
+          await db.transaction(async (tx) => {
+            mine = await repo.claim(tx, batchSize, employee);
+            await stack(tx, mine);
+          });
+        } catch (employeeError) {
+          const reason = employeeError instanceof Error ? employeeError.message : String(employeeError);
+          logger.error({ err: employeeError, ...employee, events: mine.length }, 'stacking an employee failed');
+          if (mine.length > 0) await db.transaction((tx) => repo.recordFailure(tx, mine.map((row) => row.seq), reason)).catch(() => undefined);
+        }
+      }
+      return claimedRows.length;
+    }
+  }
+
+  async function drain(): Promise<void> {
+    while ((await batch()) >= batchSize) {
+      // a full batch: there may be more
+    }
+  }
+
+  function nextWake(delay: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, delay);
+      function done() {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+      if (pending) done();
+    });
+  }
+
+  async function run(): Promise<void> {
+    let failures = 0;
+    while (running) {
+      pending = false;
+      try {
+        await drain();
+        failures = 0;
+      } catch (error) {
+        failures += 1;
+        logger.error({ err: error, failures }, 'stacking failed; will retry');
+      }
+      if (!running) return;
+      await nextWake(failures === 0 ? pollIntervalMs : Math.min(30_000, pollIntervalMs * 2 ** failures));
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    kick() {
+      pending = true;
+      wake?.();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+    drain,
+    stats,
+  };
+}
