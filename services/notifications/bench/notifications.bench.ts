@@ -37,7 +37,7 @@ async function run(): Promise<void> {
     NOTIFICATIONS_CONCURRENCY: CONCURRENCY,
   });
   const service = await createNotificationsService(config, createLogger({ name: 'notifications', level: config.LOG_LEVEL }));
-  // The reader has a connection of its own, as the HTTP API would.
+  // Checks the result with a connection of its own.
   const reader = await openDatabase<unknown>({ url: testDb.url, maxConnections: 1 });
   try {
     await service.start();
@@ -68,34 +68,36 @@ async function run(): Promise<void> {
 
     const publishedAt = new Map<string, number>();
     const readableAt = new Map<string, number>();
-    let polling = true;
-    // Each employee's requests are published together; when its count of readable items grows by k, its first
-    // k unseen requests (in publish order) count as readable now. One small grouped query per poll.
+    let waiting = true;
+    // A request is readable once the stacker's transaction that stacked it has committed. Every such commit
+    // announces the employee's notification on notification.changed with its count of pending items (the relay
+    // publishes only committed rows), so the announcement is an upper bound of the moment a reader can see the
+    // items: when the count grows by k, the employee's first k unseen requests (they were published together)
+    // count as readable. No polling load on the database.
     const eventsOf = new Map<string, string[]>();
     for (const event of events) {
       const list = eventsOf.get(event.data.employeeId) ?? [];
       list.push(`${event.data.employeeId}:${event.data.providerId}`);
       eventsOf.set(event.data.employeeId, list);
     }
-    const poller = (async () => {
-      while (polling) {
-        const { rows } = await sql<{ employee_id: string; n: number }>`
-          select employee_id, count(*)::int as n from notification_items where company_id = ${companyId} group by employee_id`.execute(reader.kysely);
+    const subscription = broker.nc.subscribe(broker.ns.subject('notification.changed'));
+    const watcher = (async () => {
+      for await (const message of subscription) {
         const now = performance.now();
-        for (const row of rows) {
-          for (const key of eventsOf.get(row.employee_id)!.slice(0, row.n)) if (!readableAt.has(key)) readableAt.set(key, now);
-        }
+        const { data } = message.json<{ data: { employeeId: string; pendingItems: number } }>();
+        for (const key of eventsOf.get(data.employeeId)?.slice(0, data.pendingItems) ?? []) if (!readableAt.has(key)) readableAt.set(key, now);
         if (readableAt.size >= events.length) return;
-        await new Promise((resolve) => setTimeout(resolve, 10));
       }
     })();
+    await broker.nc.flush();
 
     let tRecorded = Number.NaN;
     const recorded = (async () => {
-      while (service.consumers.accounts.stats.applied < events.length && polling) await new Promise((resolve) => setTimeout(resolve, 5));
+      while (service.consumers.accounts.stats.applied < events.length && waiting) await new Promise((resolve) => setTimeout(resolve, 5));
       tRecorded = performance.now();
     })();
 
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       events.map((event) => {
@@ -107,10 +109,12 @@ async function run(): Promise<void> {
 
     const deadline = Date.now() + 120_000;
     while (readableAt.size < events.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    polling = false;
-    await poller;
+    waiting = false;
+    subscription.unsubscribe();
+    await watcher;
     await recorded;
     const tAll = Math.max(...readableAt.values());
+    const cpu = process.cpuUsage(cpu0);
 
     const delays = [...publishedAt].flatMap(([key, at]) => (readableAt.has(key) ? [readableAt.get(key)! - at] : [])).sort((a, b) => a - b);
     const { rows: check } = await sql<{ notifications: number; open: number; items: number; per: number[] }>`
@@ -132,6 +136,7 @@ async function run(): Promise<void> {
         `  publish → readable       p50 ${ms(percentile(delays, 50))}  p99 ${ms(percentile(delays, 99))}  max ${ms(delays.at(-1) ?? Number.NaN)}  target p99 < 500 ms`,
         `  result                   ${check[0]!.notifications} notifications (${check[0]!.open} open), ${check[0]!.items} items, items per notification ${JSON.stringify(check[0]!.per)}`,
         `  notification.changed     ${changed.state.messages} events published`,
+        `  this process's CPU       ${ms((cpu.user + cpu.system) / 1000)} (${((cpu.user + cpu.system) / 1000 / events.length).toFixed(2)} ms per event, publisher included); load average ${(await import('node:os')).loadavg()[0]!.toFixed(1)} on ${(await import('node:os')).availableParallelism()} CPUs`,
         `  consumer                 all recorded after ${ms(tRecorded - t0)}; ${JSON.stringify(service.consumers.accounts.stats)}`,
         `  stacker                  ${JSON.stringify(service.stacker.stats)} (${(service.stacker.stats.events / Math.max(1, service.stacker.stats.batches)).toFixed(1)} events per batch)`,
         '',

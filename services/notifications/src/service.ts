@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { Transaction } from 'kysely';
 import type { Database } from '@provisio/db';
 import { createConsumer, type Consumer } from '@provisio/messaging';
 import { consumeRoster, rosterMigrations } from '@provisio/roster';
@@ -12,7 +13,7 @@ import { createNotificationService } from './notifications/notification-service.
 import { consumeWorkflowEvents } from './overdue/handlers.js';
 import { createOverdueService } from './overdue/overdue-service.js';
 import { groupCommit } from './stacking/group-commit.js';
-import { consumeAccountEvents } from './stacking/handlers.js';
+import { consumeAccountEvents, createInboxRecorder } from './stacking/handlers.js';
 import { createStacker, type Stacker } from './stacking/stacker.js';
 import { createStackingRepository } from './stacking/stacking-repository.js';
 import type { NotificationsDb } from './tables.js';
@@ -47,19 +48,23 @@ export async function createNotificationsService(config: NotificationsConfig, lo
   try {
     const stackingRepo = createStackingRepository();
     const stacker = createStacker({ db: runtime.db, repo: stackingRepo, logger, batchSize: config.NOTIFICATIONS_STACK_BATCH });
+    const inbox = createInboxRecorder(stackingRepo);
     // Consumer names are durable: never rename them. The accounts consumer is not the runtime's: it records
     // events with group commits, whose commits wake the stacker, so it is started and stopped here.
     const consumers = {
       accounts: consumeAccountEvents(
         createConsumer({
           broker: runtime.broker,
-          db: groupCommit(runtime.db, { onCommit: () => stacker.kick() }) as Database<unknown>,
+          db: groupCommit(runtime.db, {
+            beforeCommit: (tx: Transaction<NotificationsDb>) => inbox.flush(tx),
+            onCommit: () => stacker.kick(),
+          }) as Database<unknown>,
           logger,
           name: 'notifications-accounts',
           stream: 'ACCOUNTS',
           concurrency: config.NOTIFICATIONS_CONCURRENCY,
         }),
-        stackingRepo,
+        inbox,
       ),
       roster: consumeRoster(runtime.consumer({ name: 'notifications-roster', stream: 'HR' })),
       providers: consumeProviderEvents(runtime.consumer({ name: 'notifications-providers', stream: 'PROVIDERS' })),

@@ -5,6 +5,8 @@ export interface GroupCommitOptions {
   maxGroup?: number;
   /** Groups committing at once (each on its own connection). */
   lanes?: number;
+  /** Runs last in every transaction, before it commits: writes what the calls left for the end (bulk inserts). */
+  beforeCommit?: (tx: never) => Promise<void>;
   /** Called after each commit. */
   onCommit?: () => void;
 }
@@ -32,7 +34,13 @@ export function groupCommit<DB>(db: Database<DB>, options: GroupCommitOptions = 
 
   async function alone(job: Job): Promise<void> {
     try {
-      job.resolve(await db.transaction(job.fn as never));
+      job.resolve(
+        await db.transaction(async (tx) => {
+          const result = await job.fn(tx as never);
+          await options.beforeCommit?.(tx as never);
+          return result;
+        }),
+      );
       options.onCommit?.();
     } catch (error) {
       job.reject(error);
@@ -53,6 +61,7 @@ export function groupCommit<DB>(db: Database<DB>, options: GroupCommitOptions = 
           results = await db.transaction(async (tx) => {
             const out: unknown[] = [];
             for (const job of group) out.push(await job.fn(tx as never));
+            await options.beforeCommit?.(tx as never);
             return out;
           });
         } catch {

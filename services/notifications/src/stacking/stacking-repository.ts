@@ -35,25 +35,27 @@ function employeeTuples(employees: readonly Employee[]) {
 
 export function createStackingRepository() {
   return {
-    /** The consumer's whole job: record the event. A version seen before is not recorded again. */
-    async recordEvent(tx: Tx, event: AccountStatusChanged): Promise<boolean> {
-      const result = await tx
+    /** Records status events; a version already recorded is not recorded again. */
+    async recordEvents(tx: Tx, events: readonly AccountStatusChanged[]): Promise<void> {
+      if (events.length === 0) return;
+      await tx
         .insertInto('account_events')
-        .values({
-          company_id: event.companyId,
-          employee_id: event.employeeId,
-          provider_id: event.providerId,
-          version: event.version,
-          from_status: event.from,
-          to_status: event.to,
-          assignee_id: event.assigneeId,
-          previous_assignee_id: event.previousAssigneeId ?? null,
-          due_at: event.dueAt === null ? null : new Date(event.dueAt),
-          at: new Date(event.at),
-        })
+        .values(
+          events.map((event) => ({
+            company_id: event.companyId,
+            employee_id: event.employeeId,
+            provider_id: event.providerId,
+            version: event.version,
+            from_status: event.from,
+            to_status: event.to,
+            assignee_id: event.assigneeId,
+            previous_assignee_id: event.previousAssigneeId ?? null,
+            due_at: event.dueAt === null ? null : new Date(event.dueAt),
+            at: new Date(event.at),
+          })),
+        )
         .onConflict((oc) => oc.doNothing())
-        .executeTakeFirst();
-      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+        .execute();
     },
 
     /**
