@@ -3,7 +3,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import { sql, type Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Database } from '@provisio/db';
-import { consumerMetrics, withConsumeSpan } from '@provisio/telemetry';
+import { consumerMetrics, memoize, registerGauges, withConsumeSpan } from '@provisio/telemetry';
 import type { Broker } from './connection.js';
 import { cloudEventSchema, eventKey, type CloudEvent, type EventDefinition } from './cloudevent.js';
 import { isNotFound, STREAMS, type StreamName } from './streams.js';
@@ -69,6 +69,27 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   let loop: Promise<void> | undefined;
   const inFlight = new Set<Promise<void>>();
   const metrics = consumerMetrics(name, options.stream);
+  let unregisterGauges: (() => void) | undefined;
+
+  /** The consumer's backlog on the server, sampled when metrics are collected while it runs. */
+  function observeServerState(): () => void {
+    const info = memoize(() => broker.jsm.consumers.info(broker.ns.stream(options.stream), name));
+    const attributes = { 'messaging.consumer.group.name': name, 'messaging.destination.name': options.stream };
+    return registerGauges('@provisio/messaging', [
+      {
+        name: 'provisio.consumer.lag',
+        description: "Messages of the stream matching the consumer's filter that it has not been given yet (num_pending).",
+        unit: '{message}',
+        read: async () => (await info()).num_pending,
+      },
+      {
+        name: 'provisio.consumer.ack_pending',
+        description: 'Messages given to the consumer and not yet acknowledged (in hand or waiting for a retry).',
+        unit: '{message}',
+        read: async () => (await info()).num_ack_pending,
+      },
+    ], attributes);
+  }
 
   async function deadLetter(msg: JsMsg, reason: string): Promise<void> {
     const headers = natsHeaders();
@@ -182,6 +203,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       await ensureConsumer();
       const jsConsumer = await broker.js.consumers.get(broker.ns.stream(options.stream), name);
       messages = await jsConsumer.consume({ max_messages: concurrency * 2 });
+      unregisterGauges = observeServerState();
       const iterator = messages;
       loop = (async () => {
         for await (const msg of iterator) {
@@ -194,6 +216,8 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       })();
     },
     async stop() {
+      unregisterGauges?.();
+      unregisterGauges = undefined;
       await messages?.close();
       await loop;
       await Promise.all(inFlight);

@@ -75,21 +75,10 @@ export async function openRuntime<DB>(options: RuntimeOptions): Promise<Runtime<
     ...(options.outboxPollIntervalMs === undefined ? {} : { pollIntervalMs: options.outboxPollIntervalMs }),
   });
   const consumers: Consumer[] = [];
-  const declared: { name: string; stream: string }[] = [];
   let closed = false;
 
-  // Sampled when metrics are collected: the outbox backlog and each consumer's lag on the server.
+  // The outbox's backlog, sampled when metrics are collected (each consumer samples its own lag).
   const readBacklog = memoize(() => relay.backlog());
-  const readConsumers = memoize(async () => {
-    const infos = await Promise.allSettled(declared.map(({ name, stream }) => broker.jsm.consumers.info(broker.ns.stream(stream), name)));
-    return declared.flatMap(({ name, stream }, index) => {
-      const info = infos[index]!;
-      // A consumer not started yet has no server state to report.
-      if (info.status === 'rejected') return [];
-      const attributes = { 'messaging.consumer.group.name': name, 'messaging.destination.name': stream };
-      return [{ attributes, pending: info.value.num_pending, ackPending: info.value.num_ack_pending }];
-    });
-  });
   const unregisterGauges = registerGauges('@provisio/messaging', [
     {
       name: 'provisio.outbox.backlog',
@@ -103,18 +92,6 @@ export async function openRuntime<DB>(options: RuntimeOptions): Promise<Runtime<
       unit: 's',
       read: async () => (await readBacklog()).oldestAgeSeconds,
     },
-    {
-      name: 'provisio.consumer.lag',
-      description: "Messages of the stream matching the consumer's filter that it has not been given yet (num_pending).",
-      unit: '{message}',
-      read: async () => (await readConsumers()).map(({ attributes, pending }) => ({ value: pending, attributes })),
-    },
-    {
-      name: 'provisio.consumer.ack_pending',
-      description: 'Messages given to the consumer and not yet acknowledged (in hand or waiting for a retry).',
-      unit: '{message}',
-      read: async () => (await readConsumers()).map(({ attributes, ackPending }) => ({ value: ackPending, attributes })),
-    },
   ]);
 
   return {
@@ -125,7 +102,6 @@ export async function openRuntime<DB>(options: RuntimeOptions): Promise<Runtime<
     consumer(consumerOptions) {
       const consumer = createConsumer({ ...consumerOptions, broker, db: db as Database<unknown>, logger: options.logger });
       consumers.push(consumer);
-      declared.push({ name: consumerOptions.name, stream: consumerOptions.stream });
       return consumer;
     },
     probes: {
