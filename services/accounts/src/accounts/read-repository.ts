@@ -41,9 +41,13 @@ export function createAccountReadRepository() {
     /**
      * One page of a provider's checklist in name order: every active member, plus terminated members who
      * still hold access, each with their account (null columns = `no_account`).
+     *
+     * The page is chosen first from the narrow columns (the account's status only, which an index holds),
+     * then its 51 accounts are read in full: with every account column in the first step the planner
+     * prices the indexes that answer a filter too high and walks the whole roster instead.
      */
     async checklist(db: Db, companyId: string, providerId: string, filter: ChecklistFilter, limit: number, after?: NameKey) {
-      let query = db
+      let page = db
         .selectFrom('roster_employees as e')
         .leftJoin('accounts as a', (join) =>
           join.onRef('a.company_id', '=', 'e.company_id').on('a.provider_id', '=', providerId).onRef('a.employee_id', '=', 'e.id'),
@@ -58,7 +62,6 @@ export function createAccountReadRepository() {
           'e.status as employee_status',
           sql<string>`lower(e.last_name)`.as('last_key'),
           sql<string>`lower(e.first_name)`.as('first_key'),
-          ...accountColumns,
         ])
         .where('e.company_id', '=', companyId)
         .where((eb) => eb.or([eb('e.status', '=', 'active'), eb('a.status', 'in', holdingAccessStatuses)]))
@@ -66,13 +69,23 @@ export function createAccountReadRepository() {
         .orderBy(sql`lower(e.first_name)`)
         .orderBy('e.id')
         .limit(limit + 1);
-      if (filter.statuses && filter.statuses.length > 0) query = query.where(statusIn(filter.statuses));
-      if (filter.department) query = query.where('e.department', '=', filter.department);
-      if (filter.q) query = query.where(matchesNameOrEmail(filter.q, 'e'));
+      if (filter.statuses && filter.statuses.length > 0) page = page.where(statusIn(filter.statuses));
+      if (filter.department) page = page.where('e.department', '=', filter.department);
+      if (filter.q) page = page.where(matchesNameOrEmail(filter.q, 'e'));
       if (after) {
-        query = query.where(sql<boolean>`(lower(e.last_name), lower(e.first_name), e.id) > (${after[0]}, ${after[1]}, ${after[2]})`);
+        page = page.where(sql<boolean>`(lower(e.last_name), lower(e.first_name), e.id) > (${after[0]}, ${after[1]}, ${after[2]})`);
       }
-      return query.execute();
+      return db
+        .selectFrom(page.as('p'))
+        .leftJoin('accounts as a', (join) =>
+          join.on('a.company_id', '=', companyId).on('a.provider_id', '=', providerId).onRef('a.employee_id', '=', 'p.id'),
+        )
+        .selectAll('p')
+        .select(accountColumns)
+        .orderBy('p.last_key')
+        .orderBy('p.first_key')
+        .orderBy('p.id')
+        .execute();
     },
 
     /** One page of an employee's accounts: one row per provider in use, in provider name order. */
