@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto';
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccountsService, accountsConfigSchema } from '@provisio/accounts';
+import { createGateway, gatewayConfigSchema, type Gateway } from '@provisio/gateway';
+import { createNotificationsService, notificationsConfigSchema } from '@provisio/notifications';
+import { createProvidersService, providersConfigSchema } from '@provisio/providers';
+import { createLogger, loadConfig } from '@provisio/service-kit';
+import { anEmployee, bearer, connectTestBroker, createTestDatabase, testEnv, testNamespace, waitFor, type TestDatabase } from '@provisio/testing';
+import { createWorkflowsService, workflowsConfigSchema } from '@provisio/workflows';
+import { startTelemetry, type Telemetry } from '../src/index.js';
+
+interface Running {
+  app: { listen(options: { host: string; port: number }): Promise<string> };
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const company = `acme-${randomUUID().slice(0, 6)}`;
+const ada = anEmployee({ id: `ada-${randomUUID().slice(0, 6)}`, accessLevel: 'admin', department: 'IT' });
+const eve = anEmployee({ id: `eve-${randomUUID().slice(0, 6)}`, department: 'Engineering' });
+const hrEvent = (data: object) => ({ specversion: '1.0', id: randomUUID(), source: 'trace-hris', type: 'hr.employee.hired', time: new Date().toISOString(), data });
+
+// The whole system in one process (each service on its own database and port, the gateway in front), so one
+// in-memory exporter sees every span of a hire.
+describe('the trace of a hire', () => {
+  const exporter = new InMemorySpanExporter();
+  let telemetry: Telemetry;
+  const ns = testNamespace();
+  const databases: TestDatabase[] = [];
+  const services: Running[] = [];
+  let gateway: Gateway;
+  let asAda: string;
+  let asHris: string;
+
+  beforeAll(async () => {
+    telemetry = startTelemetry({ serviceName: 'journey', config: { METRICS_HOST: '127.0.0.1' }, spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+    const logger = createLogger({ name: 'journey', level: 'silent' });
+    const env = testEnv(ns);
+    const urls: Record<string, string> = {};
+    const starts = [
+      ['providers', (db: string) => createProvidersService(loadConfig(providersConfigSchema, { ...env, PROVIDERS_DATABASE_URL: db }), logger)],
+      ['accounts', (db: string) => createAccountsService(loadConfig(accountsConfigSchema, { ...env, ACCOUNTS_DATABASE_URL: db }), logger)],
+      ['workflows', (db: string) => createWorkflowsService(loadConfig(workflowsConfigSchema, { ...env, WORKFLOWS_DATABASE_URL: db }), logger)],
+      ['notifications', (db: string) => createNotificationsService(loadConfig(notificationsConfigSchema, { ...env, NOTIFICATIONS_DATABASE_URL: db }), logger)],
+    ] as const;
+    await Promise.all(
+      starts.map(async ([name, create]) => {
+        const database = await createTestDatabase(`trace_${name}`);
+        databases.push(database);
+        const service = (await create(database.url)) as unknown as Running;
+        services.push(service);
+        await service.start();
+        urls[`${name.toUpperCase()}_URL`] = await service.app.listen({ host: '127.0.0.1', port: 0 });
+      }),
+    );
+    gateway = await createGateway(loadConfig(gatewayConfigSchema, { ...env, ...urls }), logger);
+    await gateway.start();
+    asAda = await bearer(ada.id, company, 'admin');
+    asHris = await bearer('hris', company, 'integration');
+  }, 120_000);
+
+  afterAll(async () => {
+    await gateway?.close();
+    await Promise.all(services.map((service) => service.close()));
+    const broker = await connectTestBroker(ns);
+    await broker.cleanup();
+    await Promise.all(databases.map((database) => database.drop()));
+    await telemetry?.shutdown();
+  });
+
+  async function api(method: string, url: string, auth: string, payload?: unknown) {
+    const response = await gateway.app.inject({ method: method as 'GET', url, headers: { authorization: auth }, ...(payload === undefined ? {} : { payload: payload as object }) });
+    return { status: response.statusCode, body: response.body ? (JSON.parse(response.body) as Record<string, unknown>) : {} };
+  }
+
+  /** Retries until the answer has `status` (projections fill from events, a moment after the write). */
+  function until(status: number, method: string, url: string, auth: string, payload?: unknown) {
+    return waitFor(async () => {
+      const response = await api(method, url, auth, payload);
+      return response.status === status ? response.body : undefined;
+    }, { what: `${method} ${url} to answer ${status}`, timeoutMs: 30_000 });
+  }
+
+  const consumeSpans = (traceId: string) =>
+    exporter.getFinishedSpans().filter((span) => span.kind === SpanKind.CONSUMER && span.spanContext().traceId === traceId);
+  const consumerOf = (span: ReadableSpan) => String(span.attributes['messaging.consumer.group.name']);
+
+  function ancestry(span: ReadableSpan): ReadableSpan[] {
+    const byId = new Map(exporter.getFinishedSpans().map((each) => [each.spanContext().spanId, each]));
+    const chain = [span];
+    for (let parent = span.parentSpanContext?.spanId; parent && byId.has(parent); parent = byId.get(parent)!.parentSpanContext?.spanId) chain.push(byId.get(parent)!);
+    return chain;
+  }
+
+  // One hire is one trace: the gateway's request that took the HR event, its publish, the workflows consumer
+  // that started the run, the accounts consumer that opened the request, and the notifications consumer
+  // that took it for stacking, each the descendant of the one before.
+  it('follows a hire from the gateway through workflows and accounts to notifications', async () => {
+    expect((await api('POST', '/v1/hr/events', asHris, hrEvent({ companyId: company, employee: ada }))).status).toBe(202);
+    const slack = await until(201, 'POST', '/v1/providers', asAda, { name: 'Slack', provisioning: { assigneeId: ada.id }, deprovisioning: { assigneeId: ada.id } });
+    const workflow = await until(201, 'POST', '/v1/workflows', asAda, {
+      name: 'Engineering onboarding',
+      kind: 'provisioning',
+      tasks: [{ title: 'Apps', providerIds: [slack.id] }],
+      triggers: [{ on: 'hire', match: { department: ['Engineering'] } }],
+    });
+    expect((await api('POST', `/v1/workflows/${String(workflow.id)}/publish`, asAda)).status).toBe(200);
+
+    const traceId = randomUUID().replace(/-/g, '');
+    const hire = await gateway.app.inject({
+      method: 'POST',
+      url: '/v1/hr/events',
+      headers: { authorization: asHris, traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      payload: hrEvent({ companyId: company, employee: eve }),
+    });
+    expect(hire.statusCode).toBe(202);
+
+    const stacked = await waitFor(
+      () => consumeSpans(traceId).find((span) => consumerOf(span) === 'notifications-accounts'),
+      { what: 'the notifications consumer to take the request in the hire trace', timeoutMs: 30_000 },
+    );
+    const chain = ancestry(stacked);
+    const consumers = chain.filter((span) => span.kind === SpanKind.CONSUMER).map(consumerOf);
+    expect(consumers).toEqual(['notifications-accounts', 'accounts-workflow-tasks', 'workflows-roster']);
+    const root = chain.at(-1)!;
+    expect(root.attributes['http.route']).toBe('/v1/hr/events');
+    expect(root.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+    // Every consumer in the trace is a descendant of that request.
+    for (const span of consumeSpans(traceId)) expect(ancestry(span).at(-1)).toBe(root);
+  });
+
+  // Completing the stacked notification is the assignee's own request, so its own trace: the gateway's call,
+  // its HTTP call to accounts, and the consumers of the account change (workflows, notifications) under it.
+  it('follows the completion from the gateway through accounts to the consumers of the change', async () => {
+    const notification = await waitFor(async () => {
+      const list = await api('GET', '/v1/notifications?state=open', asAda);
+      return (list.body.items as { id: string; employee: { id: string } }[] | undefined)?.find((each) => each.employee.id === eve.id);
+    }, { what: 'the stacked notification', timeoutMs: 30_000 });
+
+    const traceId = randomUUID().replace(/-/g, '');
+    const completed = await gateway.app.inject({
+      method: 'POST',
+      url: `/v1/notifications/${notification.id}/complete`,
+      headers: { authorization: asAda, traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+      payload: {},
+    });
+    expect(completed.statusCode).toBe(200);
+
+    const runs = await waitFor(
+      () => consumeSpans(traceId).find((span) => consumerOf(span) === 'workflows-accounts'),
+      { what: 'the workflows consumer of the account change in the completion trace', timeoutMs: 30_000 },
+    );
+    const chain = ancestry(runs);
+    const root = chain.at(-1)!;
+    expect(String(root.attributes['http.route'])).toMatch(/^\/v1\/notifications\/:\w+\/complete$/);
+    // On the way: the gateway's HTTP call (client) and the accounts route that changed the account (server).
+    expect(chain.some((span) => span.kind === SpanKind.CLIENT)).toBe(true);
+    expect(chain.filter((span) => span.kind === SpanKind.SERVER).map((span) => span.attributes['http.route'])).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^\/v1\/providers\/:\w+\/accounts\/:\w+\/:?\w+|^\/v1\/accounts\/batch$/)]),
+    );
+  });
+});
