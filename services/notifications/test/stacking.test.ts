@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { anEmployee, bearer, publishHire, waitFor } from '@provisio/testing';
+import { sql } from 'kysely';
 import { publishEvent } from '@provisio/messaging';
+import { MAX_STACK_ATTEMPTS } from '../src/stacking/stacking-repository.js';
 import {
   changedEvents,
   countOpen,
@@ -309,4 +311,34 @@ describe('stacking account requests into notifications', () => {
     await waitFor(async () => (await overdue())[c!] === true, { what: 'the task overdue mark' });
     expect(await overdue()).toEqual({ [a!]: true, [b!]: false, [c!]: true });
   });
+
+  // An employee whose stacking keeps failing is retried on its own, then left aside with its error; other
+  // employees' requests are stacked meanwhile.
+  it('isolates an employee whose stacking fails', async () => {
+    const db = h.service.runtime.db.kysely;
+    const poisoned = `poison-${randomUUID().slice(0, 8)}`;
+    await sql`create function refuse_poison() returns trigger language plpgsql as $$
+      begin
+        if new.employee_id like 'poison-%' then raise exception 'cannot stack %', new.employee_id; end if;
+        return new;
+      end $$`.execute(db);
+    await sql`create trigger refuse_poison before insert on notification_items for each row execute function refuse_poison()`.execute(db);
+    try {
+      const healthy = await hire();
+      await accounts.publish(accounts.request(providers[0]!, poisoned, assignee.id), accounts.request(providers[0]!, healthy.id, assignee.id));
+      await waitFor(async () => (await itemsIn(healthy.id)).length === 1, { what: 'the healthy employee stacked' });
+      const parked = await waitFor(
+        async () => {
+          const row = await db.selectFrom('account_events').select(['stack_attempts', 'stack_error', 'stacked_at']).where('employee_id', '=', poisoned).executeTakeFirst();
+          return row && row.stack_attempts >= MAX_STACK_ATTEMPTS ? row : undefined;
+        },
+        { what: 'the poisoned employee left aside', timeoutMs: 25_000 },
+      );
+      expect(parked).toMatchObject({ stacked_at: null, stack_error: expect.stringContaining(`cannot stack ${poisoned}`) });
+      expect(await stored(poisoned)).toEqual([]);
+    } finally {
+      await sql`drop trigger refuse_poison on notification_items`.execute(db);
+      await sql`drop function refuse_poison()`.execute(db);
+    }
+  }, 40_000);
 });
