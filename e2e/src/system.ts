@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bearer, connectTestBroker, createTestDatabase, testNamespace, TEST_JWT_SECRET, waitFor, type TestDatabase } from '@provisio/testing';
+import { bearer, connectTestBroker, createTestDatabase, testNamespace, TEST_JWT_SECRET, type TestDatabase } from '@provisio/testing';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SERVICES = ['providers', 'accounts', 'workflows', 'notifications'] as const;
@@ -33,11 +33,16 @@ export interface System {
   stop(): Promise<void>;
 }
 
+export interface SystemOptions {
+  /** The gateway offers the development sign-in (`AUTH_DEV_LOGIN=true`), as the console's browser tests need. */
+  devLogin?: boolean;
+}
+
 /**
  * Starts the four services and the gateway from their compiled code (`npm test` builds first), each with a
  * database of its own on the test PostgreSQL and all in one NATS namespace. Logs go to artifacts/.
  */
-export async function startSystem(label: string): Promise<System> {
+export async function startSystem(label: string, options: SystemOptions = {}): Promise<System> {
   const ns = testNamespace();
   const broker = await connectTestBroker(ns, `e2e-${label}`);
   const databases = new Map<string, TestDatabase>();
@@ -65,6 +70,7 @@ export async function startSystem(label: string): Promise<System> {
       env.UPSTREAM_TIMEOUT_MS = '5000';
       env.RATE_LIMIT_MAX = '100000';
       env.WEB_DIST_DIR = join(root, 'web', 'dist');
+      if (options.devLogin) env.AUTH_DEV_LOGIN = 'true';
     } else {
       env[`${name.toUpperCase()}_DATABASE_URL`] = databases.get(name)!.url;
     }
@@ -72,13 +78,22 @@ export async function startSystem(label: string): Promise<System> {
     return env;
   }
 
+  const exited: string[] = [];
   function launch(name: ProcessName) {
     const entry = name === 'gateway' ? 'gateway/dist/server.js' : `services/${name}/dist/server.js`;
     const child = spawn(process.execPath, ['--enable-source-maps', join(root, entry)], { env: envFor(name), stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
     child.stdout!.on('data', (chunk) => log.write(chunk));
     child.stderr!.on('data', (chunk) => log.write(chunk));
+    child.once('exit', (code, signal) => {
+      if (children.get(name) === child && !child.killed) exited.push(`${name} exited (${signal ?? `code ${code}`})`);
+    });
     children.set(name, child);
   }
+  // Children must not outlive the test process, whatever ends it (a timed-out hook tears the worker down).
+  const killAll = () => {
+    for (const child of children.values()) if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killAll);
 
   async function api(path: string, init: { method?: string; body?: unknown; auth?: string } = {}) {
     const headers: Record<string, string> = {};
@@ -99,12 +114,15 @@ export async function startSystem(label: string): Promise<System> {
     return { status: response.status, body, headers: response.headers };
   }
 
+  /** Waits until the gateway reports every service ready; a process that dies meanwhile fails at once. */
   async function ready() {
-    await waitFor(async () => (await api('/health/ready').catch(() => ({ status: 0 }))).status === 200, {
-      timeoutMs: 150_000,
-      intervalMs: 200,
-      what: `the system (${label}) to be ready; see artifacts/e2e-${label}.log`,
-    });
+    const deadline = Date.now() + 150_000;
+    for (;;) {
+      if (exited.length > 0) throw new Error(`${exited.join(', ')}; see artifacts/e2e-${label}.log`);
+      if ((await api('/health/ready').catch(() => ({ status: 0 }))).status === 200) return;
+      if (Date.now() > deadline) throw new Error(`the system (${label}) was not ready in time; see artifacts/e2e-${label}.log`);
+      await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+    }
   }
 
   for (const service of SERVICES) launch(service);
