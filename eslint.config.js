@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // Tests read JSON answers whose shape the assertions check.
-    files: ['**/test/**/*.ts', 'e2e/**/*.ts'],
+    files: ['**/test/**/*.ts', '**/e2e/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
