@@ -66,34 +66,14 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
   return database;
 }
 
-function openPostgres<DB>(url: string, options: DatabaseOptions): Database<DB> {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.maxConnections ?? 10,
-    connectionTimeoutMillis: 5_000,
-    application_name: options.applicationName ?? 'provisio',
-  });
-  // An idle client that loses its server emits 'error'; the pool replaces it on the next checkout.
-  pool.on('error', () => undefined);
-  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+/** What both drivers share once they have a Kysely instance: transactions, migrations, ping, close once. */
+function wrap<DB>(kysely: Kysely<DB>, kind: Database<DB>['kind'], listen: Database<DB>['listen']): Database<DB> {
   let closed = false;
-
   return {
     kysely,
-    kind: 'postgres',
+    kind,
     transaction: (fn) => kysely.transaction().execute(fn),
-    async listen(channel, onNotify) {
-      const client = new pg.Client({ connectionString: url, application_name: options.applicationName ?? 'provisio' });
-      client.on('error', () => undefined);
-      await client.connect();
-      client.on('notification', (message) => {
-        if (message.channel === channel) onNotify(message.payload ?? '');
-      });
-      await client.query(`listen ${pg.escapeIdentifier(channel)}`);
-      return async () => {
-        await client.end().catch(() => undefined);
-      };
-    },
+    listen,
     migrate: (sets) => runMigrations(kysely as Kysely<unknown>, sets),
     async ping() {
       await sql`select 1`.execute(kysely);
@@ -106,31 +86,31 @@ function openPostgres<DB>(url: string, options: DatabaseOptions): Database<DB> {
   };
 }
 
+function openPostgres<DB>(url: string, options: DatabaseOptions): Database<DB> {
+  const applicationName = options.applicationName ?? 'provisio';
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, connectionTimeoutMillis: 5_000, application_name: applicationName });
+  // An idle client that loses its server emits 'error'; the pool replaces it on the next checkout.
+  pool.on('error', () => undefined);
+  return wrap(new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), 'postgres', async (channel, onNotify) => {
+    // LISTEN needs a connection of its own, outside the pool.
+    const client = new pg.Client({ connectionString: url, application_name: applicationName });
+    client.on('error', () => undefined);
+    await client.connect();
+    client.on('notification', (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? '');
+    });
+    await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+    return async () => {
+      await client.end().catch(() => undefined);
+    };
+  });
+}
+
 async function openPglite<DB>(dataDir: string): Promise<Database<DB>> {
   if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
   const pglite = await PGlite.create(dataDir, {
     parsers: { [DATE_OID]: (value: string) => value, [INT8_OID]: (value: string) => Number(value) },
   });
   const session = createPgliteSession(pglite);
-  const kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: session.pool }) });
-  let closed = false;
-
-  return {
-    kysely,
-    kind: 'pglite',
-    transaction: (fn) => kysely.transaction().execute(fn),
-    async listen(channel, onNotify) {
-      const unsubscribe = await pglite.listen(channel, onNotify);
-      return unsubscribe;
-    },
-    migrate: (sets) => runMigrations(kysely as Kysely<unknown>, sets),
-    async ping() {
-      await sql`select 1`.execute(kysely);
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await kysely.destroy();
-    },
-  };
+  return wrap(new Kysely<DB>({ dialect: new PostgresDialect({ pool: session.pool }) }), 'pglite', (channel, onNotify) => pglite.listen(channel, onNotify));
 }
