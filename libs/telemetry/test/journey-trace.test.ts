@@ -9,10 +9,15 @@ import { createProvidersService, providersConfigSchema } from '@provisio/provide
 import { createLogger, loadConfig } from '@provisio/service-kit';
 import { anEmployee, bearer, connectTestBroker, createTestDatabase, testEnv, testNamespace, waitFor, type TestDatabase } from '@provisio/testing';
 import { createWorkflowsService, workflowsConfigSchema } from '@provisio/workflows';
-import { startTelemetry, type Telemetry } from '../src/index.js';
+import { registerBusinessGauges, startTelemetry, type GaugeDefinition, type Telemetry } from '../src/index.js';
+// The business gauges each service's server.ts registers.
+import { accountsGauges } from '../../../services/accounts/src/operator-metrics.js';
+import { notificationsGauges } from '../../../services/notifications/src/operator-metrics.js';
+import { workflowsGauges } from '../../../services/workflows/src/operator-metrics.js';
 
 interface Running {
   app: { listen(options: { host: string; port: number }): Promise<string> };
+  runtime?: { db: { kysely: never } };
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -23,8 +28,8 @@ const eve = anEmployee({ id: `eve-${randomUUID().slice(0, 6)}`, department: 'Eng
 const hrEvent = (data: object) => ({ specversion: '1.0', id: randomUUID(), source: 'trace-hris', type: 'hr.employee.hired', time: new Date().toISOString(), data });
 
 // The whole system in one process (each service on its own database and port, the gateway in front), so one
-// in-memory exporter sees every span of a hire.
-describe('the trace of a hire', () => {
+// in-memory exporter sees every span of a hire, and one scrape every service's gauges.
+describe('a hire, as an operator sees it', () => {
   const exporter = new InMemorySpanExporter();
   let telemetry: Telemetry;
   const ns = testNamespace();
@@ -33,12 +38,15 @@ describe('the trace of a hire', () => {
   let gateway: Gateway;
   let asAda: string;
   let asHris: string;
+  let unregisterGauges: () => void = () => undefined;
 
   beforeAll(async () => {
     telemetry = startTelemetry({ serviceName: 'journey', config: { METRICS_HOST: '127.0.0.1' }, spanProcessors: [new SimpleSpanProcessor({ exporter })] });
     const logger = createLogger({ name: 'journey', level: 'silent' });
     const env = testEnv(ns);
     const urls: Record<string, string> = {};
+    const gauges: Record<string, (db: never) => GaugeDefinition[]> = { accounts: accountsGauges, workflows: workflowsGauges, notifications: notificationsGauges };
+    const business: GaugeDefinition[] = [];
     const starts = [
       ['providers', (db: string) => createProvidersService(loadConfig(providersConfigSchema, { ...env, PROVIDERS_DATABASE_URL: db }), logger)],
       ['accounts', (db: string) => createAccountsService(loadConfig(accountsConfigSchema, { ...env, ACCOUNTS_DATABASE_URL: db }), logger)],
@@ -51,10 +59,12 @@ describe('the trace of a hire', () => {
         databases.push(database);
         const service = (await create(database.url)) as unknown as Running;
         services.push(service);
+        if (gauges[name]) business.push(...gauges[name](service.runtime!.db.kysely));
         await service.start();
         urls[`${name.toUpperCase()}_URL`] = await service.app.listen({ host: '127.0.0.1', port: 0 });
       }),
     );
+    unregisterGauges = registerBusinessGauges(business);
     gateway = await createGateway(loadConfig(gatewayConfigSchema, { ...env, ...urls }), logger);
     await gateway.start();
     asAda = await bearer(ada.id, company, 'admin');
@@ -62,6 +72,7 @@ describe('the trace of a hire', () => {
   }, 120_000);
 
   afterAll(async () => {
+    unregisterGauges();
     await gateway?.close();
     await Promise.all(services.map((service) => service.close()));
     const broker = await connectTestBroker(ns);
@@ -129,6 +140,24 @@ describe('the trace of a hire', () => {
     expect(root.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
     // Every consumer in the trace is a descendant of that request.
     for (const span of consumeSpans(traceId)) expect(ancestry(span).at(-1)).toBe(root);
+  });
+
+  // The figures on an operator's dashboard follow the hire: a request is open, a run is running, a
+  // notification waits; nobody who left still holds access.
+  it('reports the business figures of the hire', async () => {
+    const scrape = async () => (await gateway.app.inject({ method: 'GET', url: '/metrics' })).body;
+    const value = (text: string, series: string) => Number(new RegExp(`^${series}\\{[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    const unreadNotification = /^provisio_notifications_open\{[^}]*read="false"[^}]*\} 1$/m;
+    // The notification is stacked a moment after its request is recorded.
+    const text = await waitFor(async () => {
+      const body = await scrape();
+      return unreadNotification.test(body) ? body : undefined;
+    }, { what: 'the unread notification in the gauges' });
+    expect(text).toMatch(/^provisio_accounts_open_requests\{[^}]*status="provisioning_requested"[^}]*\} 1$/m);
+    expect(text).toMatch(/^provisio_accounts_open_requests\{[^}]*status="deprovisioning_requested"[^}]*\} 0$/m);
+    expect(value(text, 'provisio_accounts_risks')).toBe(0);
+    expect(value(text, 'provisio_workflows_running_runs')).toBe(1);
+    expect(value(text, 'provisio_workflows_overdue_tasks')).toBe(0);
   });
 
   // Completing the stacked notification is the assignee's own request, so its own trace: the gateway's call,
