@@ -171,7 +171,7 @@ env.AUTH_DEV_LOGIN = process.env.AUTH_DEV_LOGIN ?? 'true';
 
 // 4. The services (each on its own database, or PGlite under ./data/<service>), then the gateway.
 for (const service of SERVICES) {
-  startProcess(service.name, process.execPath, ['--enable-source-maps', service.entry], { ...env, PORT: String(service.port) });
+  startProcess(service.name, process.execPath, ['--enable-source-maps', '--import', '@provisio/telemetry/register', service.entry], { ...env, PORT: String(service.port) });
 }
-startProcess(GATEWAY.name, process.execPath, ['--enable-source-maps', GATEWAY.entry], { ...env, PORT: String(GATEWAY.port) });
+startProcess(GATEWAY.name, process.execPath, ['--enable-source-maps', '--import', '@provisio/telemetry/register', GATEWAY.entry], { ...env, PORT: String(GATEWAY.port) });
 say('runner', `Provisio is starting at http://localhost:${GATEWAY.port} (API docs at /docs); Ctrl-C stops it`);

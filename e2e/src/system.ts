@@ -81,7 +81,7 @@ export async function startSystem(label: string, options: SystemOptions = {}): P
   const exited: string[] = [];
   function launch(name: ProcessName) {
     const entry = name === 'gateway' ? 'gateway/dist/server.js' : `services/${name}/dist/server.js`;
-    const child = spawn(process.execPath, ['--enable-source-maps', join(root, entry)], { env: envFor(name), stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
+    const child = spawn(process.execPath, ['--enable-source-maps', '--import', '@provisio/telemetry/register', join(root, entry)], { env: envFor(name), stdio: ['ignore', 'pipe', 'pipe'], cwd: root });
     child.stdout!.on('data', (chunk) => log.write(chunk));
     child.stderr!.on('data', (chunk) => log.write(chunk));
     child.once('exit', (code, signal) => {
