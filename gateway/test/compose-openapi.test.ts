@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { composeOpenApi, OpenApiClashError } from '../src/index.js';
+import type { OpenApiDocument } from '../src/openapi/compose.js';
 
-const doc = (paths: Record<string, Record<string, object>>, schemas: Record<string, object> = {}) => ({
-  openapi: '3.1.0', info: { title: 't', version: '1' }, paths, components: { schemas },
+const doc = (paths: Record<string, Record<string, object>>, schemas: Record<string, object> = {}): OpenApiDocument => ({
+  openapi: '3.1.0', info: { title: 't', version: '1' }, paths: paths as OpenApiDocument['paths'], components: { schemas },
 });
 
 describe('composeOpenApi', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import * as contracts from '../src/index.js';
 
-const definitions = Object.values(contracts).filter(
+const definitions = (Object.values(contracts) as unknown[]).filter(
   (value): value is { type: string; data: unknown; build: unknown } =>
     typeof value === 'object' && value !== null && 'type' in value && 'data' in value && 'build' in value,
 );
