@@ -7,3 +7,4 @@ export { emit, OUTBOX_CHANNEL } from './outbox.js';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
 export { createConsumer, type Consumer, type ConsumerLogger, type ConsumerOptions, type Handler, type Outcome } from './consumer.js';
 export { messagingMigrations } from './migrations.js';
+export { createWorkLoop, type WorkLoop, type WorkLoopOptions } from './work-loop.js';

@@ -7,6 +7,7 @@ import type { CloudEvent } from './cloudevent.js';
 import type { Namespace } from './namespace.js';
 import { OUTBOX_CHANNEL } from './outbox.js';
 import { publishEvent } from './publish.js';
+import { createWorkLoop } from './work-loop.js';
 
 interface OutboxRow {
   seq: number;
@@ -43,12 +44,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { db, js, ns, logger } = options;
   const batchSize = options.batchSize ?? 200;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
-  let running = false;
-  let wake: (() => void) | undefined;
-  let pending = false;
-  let loop: Promise<void> | undefined;
   let unlisten: (() => Promise<void>) | undefined;
-  let failures = 0;
 
   /** Publishes one batch; returns how many rows it published, or -1 when another relay holds the lock. */
   async function publishBatch(): Promise<number> {
@@ -92,52 +88,23 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
-  function nextWake(): Promise<void> {
-    return new Promise((resolve) => {
-      const delay = failures === 0 ? pollIntervalMs : Math.min(30_000, pollIntervalMs * 2 ** failures);
-      const timer = setTimeout(done, delay);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-      if (pending) done();
-    });
-  }
-
-  async function run(): Promise<void> {
-    while (running) {
-      pending = false;
-      try {
-        await drainOutbox(false);
-        failures = 0;
-      } catch (error) {
-        failures += 1;
-        logger.error({ err: error, failures }, 'outbox relay batch failed');
-      }
-      if (!running) return;
-      await nextWake();
-    }
-  }
+  const loop = createWorkLoop({
+    work: () => drainOutbox(false),
+    pollIntervalMs,
+    onError: (error, failures) => logger.error({ err: error, failures }, 'outbox relay batch failed'),
+  });
 
   return {
     async start() {
-      if (running) return;
-      running = true;
-      unlisten = await db.listen(OUTBOX_CHANNEL, () => {
-        pending = true;
-        wake?.();
-      });
-      loop = run();
+      if (unlisten) return;
+      unlisten = await db.listen(OUTBOX_CHANNEL, () => loop.wake());
+      loop.start();
     },
     async flush() {
       await drainOutbox(true);
     },
     async stop() {
-      running = false;
-      wake?.();
-      await loop;
+      await loop.stop();
       await unlisten?.();
     },
     async backlog() {

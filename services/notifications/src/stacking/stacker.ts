@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { ConsumerLogger } from '@provisio/messaging';
+import { createWorkLoop, type ConsumerLogger } from '@provisio/messaging';
 import { emitNotificationChanged } from '../notifications/notification-changes.js';
 import type { NotificationsDb } from '../tables.js';
 import { planEmployee, type EmployeePlan } from './stacking-plan.js';
@@ -36,10 +36,6 @@ export interface Stacker {
  * up the others; an employee failing MAX_STACK_ATTEMPTS times is left aside with its error and logged.
  */
 export function createStacker({ db, repo, logger, batchSize = 500, pollIntervalMs = 1_000 }: StackerOptions): Stacker {
-  let running = false;
-  let pending = false;
-  let wake: (() => void) | undefined;
-  let loop: Promise<void> | undefined;
   const stats = { batches: 0, events: 0, failedBatches: 0 };
 
   async function stack(tx: Transaction<NotificationsDb>, claimed: Claimed[]): Promise<number> {
@@ -131,50 +127,16 @@ export function createStacker({ db, repo, logger, batchSize = 500, pollIntervalM
     }
   }
 
-  function nextWake(delay: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, delay);
-      function done() {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      }
-      wake = done;
-      if (pending) done();
-    });
-  }
-
-  async function run(): Promise<void> {
-    let failures = 0;
-    while (running) {
-      pending = false;
-      try {
-        await drain();
-        failures = 0;
-      } catch (error) {
-        failures += 1;
-        logger.error({ err: error, failures }, 'stacking failed; will retry');
-      }
-      if (!running) return;
-      await nextWake(failures === 0 ? pollIntervalMs : Math.min(30_000, pollIntervalMs * 2 ** failures));
-    }
-  }
+  const loop = createWorkLoop({
+    work: drain,
+    pollIntervalMs,
+    onError: (error, failures) => logger.error({ err: error, failures }, 'stacking failed; will retry'),
+  });
 
   return {
-    start() {
-      if (running) return;
-      running = true;
-      loop = run();
-    },
-    kick() {
-      pending = true;
-      wake?.();
-    },
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
-    },
+    start: () => loop.start(),
+    kick: () => loop.wake(),
+    stop: () => loop.stop(),
     drain,
     stats,
   };
