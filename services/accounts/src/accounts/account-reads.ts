@@ -36,16 +36,13 @@ export function createAccountReads({ db, reads, providers, employees }: AccountR
       providerId: string,
       query: PageQuery & { status?: AccountStatus[] | undefined; q?: string | undefined; department?: string | undefined },
     ) {
-      const provider = await providers.find(db.kysely, principal.companyId, providerId);
+      const after = decodeCursor(nameCursor, query.cursor);
+      // Both at once: the page is thrown away if the provider turns out not to be the caller's.
+      const [provider, rows] = await Promise.all([
+        providers.find(db.kysely, principal.companyId, providerId),
+        reads.checklist(db.kysely, principal.companyId, providerId, { statuses: query.status, q: query.q, department: query.department }, query.limit, after),
+      ]);
       if (!provider || provider.archived) throw new NotFoundError(`Provider ${providerId} was not found.`);
-      const rows = await reads.checklist(
-        db.kysely,
-        principal.companyId,
-        providerId,
-        { statuses: query.status, q: query.q, department: query.department },
-        query.limit,
-        decodeCursor(nameCursor, query.cursor),
-      );
       return pageOf(
         rows,
         query.limit,
@@ -68,15 +65,12 @@ export function createAccountReads({ db, reads, providers, employees }: AccountR
 
     /** The profile's Provisioning section: every provider in use, `no_account` ones included. */
     async employeeAccounts(principal: Principal, employeeId: string, query: PageQuery & { status?: AccountStatus[] | undefined }) {
-      await employees.readable(principal, employeeId);
-      const rows = await reads.employeeAccounts(
-        db.kysely,
-        principal.companyId,
-        employeeId,
-        { statuses: query.status },
-        query.limit,
-        decodeCursor(providerCursor, query.cursor),
-      );
+      const after = decodeCursor(providerCursor, query.cursor);
+      // Both at once: the page is thrown away if the caller may not read this employee.
+      const [, rows] = await Promise.all([
+        employees.readable(principal, employeeId),
+        reads.employeeAccounts(db.kysely, principal.companyId, employeeId, { statuses: query.status }, query.limit, after),
+      ]);
       return pageOf(
         rows,
         query.limit,
@@ -92,9 +86,11 @@ export function createAccountReads({ db, reads, providers, employees }: AccountR
 
     /** Every status change of the employee's accounts, newest first. */
     async history(principal: Principal, employeeId: string, query: PageQuery) {
-      await employees.readable(principal, employeeId);
       const before = decodeCursor(historyCursor, query.cursor);
-      const rows = await reads.history(db.kysely, principal.companyId, employeeId, query.limit, before?.[0]);
+      const [, rows] = await Promise.all([
+        employees.readable(principal, employeeId),
+        reads.history(db.kysely, principal.companyId, employeeId, query.limit, before?.[0]),
+      ]);
       return pageOf(
         rows,
         query.limit,
