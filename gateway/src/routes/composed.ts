@@ -85,7 +85,7 @@ export const composedRoutes: FastifyPluginAsyncZod<{ upstream: Upstream }> = asy
     const id = encodeURIComponent(request.params.employeeId);
     const [employee, accounts, runs] = await Promise.all([
       upstream.json<{ id: string }>('accounts', request, { method: 'GET', path: `/v1/employees/${id}` }),
-      upstream.json<{ items: Record<string, unknown>[] }>('accounts', request, { method: 'GET', path: `/v1/employees/${id}/accounts` }),
+      upstream.json<{ items: Record<string, unknown>[] }>('accounts', request, { method: 'GET', path: `/v1/employees/${id}/accounts?limit=500` }),
       upstream.json<{ items: Record<string, unknown>[] }>('workflows', request, { method: 'GET', path: `/v1/workflow-runs?employeeId=${id}&limit=100` }),
     ]);
     return { employee, accounts: accounts.items, workflowRuns: runs.items };

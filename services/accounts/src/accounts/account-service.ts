@@ -13,7 +13,7 @@ import {
 import type { ProviderRepository } from '../providers/repository.js';
 import type { AccountsDb } from '../tables.js';
 import { allowedActions, isRequestAction, requestDirection, transition, type AccountAction } from './account-transitions.js';
-import { emitAll } from './outbox-batch.js';
+import { emitMany } from '@provisio/messaging';
 import { accountKey, type AccountRepository, type AccountRow } from './repository.js';
 
 export const EVENT_SOURCE = 'provisio/accounts';
@@ -253,7 +253,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         at,
       })),
     );
-    await emitAll(
+    await emitMany(
       tx as Transaction<unknown>,
       won.map(({ before, after, request, reason, workflowRunId, workflowTaskId }) => {
         const key = accountKey(after.provider_id, after.employee_id);
