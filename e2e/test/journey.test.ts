@@ -161,6 +161,10 @@ describe('the journey, from a hire to a termination, through the public API', ()
         }
       }
     }
+    // The main request bodies carry examples.
+    for (const [path, method] of [['/v1/providers', 'post'], ['/v1/workflows', 'post'], ['/v1/hr/events', 'post'], ['/v1/accounts/batch', 'post']] as const) {
+      expect(JSON.stringify(openapi.paths[path][method].requestBody), `${method} ${path}`).toMatch(/"examples?"/);
+    }
     const asyncapi = (await system.api('/asyncapi.json')).body;
     expect(asyncapi.asyncapi).toBe('3.0.0');
     expect(Object.keys(asyncapi.channels)).toEqual(expect.arrayContaining(['hr.employee.hired', 'account.status_changed', 'workflow.task.overdue', 'notification.changed']));

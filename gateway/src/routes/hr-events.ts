@@ -7,10 +7,17 @@ const MAX_EVENTS = 500;
 const dataSchemas = new Map<string, z.ZodType>(hrEvents.map((definition) => [definition.type, definition.data]));
 
 const cloudEventBody = cloudEventSchema.describe('A CloudEvent 1.0 (structured JSON) of type hr.employee.hired, .updated or .terminated');
-const hrEventsBody = z.union([
-  z.strictObject({ events: z.array(cloudEventBody).min(1).max(MAX_EVENTS) }),
-  cloudEventBody,
-]);
+const hrEventsBody = z
+  .union([z.strictObject({ events: z.array(cloudEventBody).min(1).max(MAX_EVENTS) }), cloudEventBody])
+  .meta({
+    examples: [{
+      specversion: '1.0', id: 'hire-4711', source: 'https://hris.example.com', type: 'hr.employee.hired', time: '2026-11-27T09:00:00Z',
+      data: {
+        companyId: 'acme',
+        employee: { id: 'eve', firstName: 'Eve', lastName: 'Engineer', email: 'eve@acme.example', department: 'Engineering', jobTitle: 'Engineer', managerId: 'margaret', accessLevel: 'employee', startDate: '2026-12-01' },
+      },
+    }],
+  });
 
 const accepted = z.object({ accepted: z.array(z.object({ id: z.string(), source: z.string() })) }).meta({ id: 'HrEventsAccepted' });
 

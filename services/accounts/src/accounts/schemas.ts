@@ -60,7 +60,9 @@ const dueAt = isoDateTime.describe('When the request should be done (ISO 8601 wi
 const assigneeId = employeeId.describe("An active Full Access Admin; default: the provider's assignee for the direction.");
 
 /** Body of request-provisioning / request-deprovisioning. */
-export const requestActionBody = z.strictObject({ note: note.optional(), dueAt: dueAt.optional(), assigneeId: assigneeId.optional() });
+export const requestActionBody = z
+  .strictObject({ note: note.optional(), dueAt: dueAt.optional(), assigneeId: assigneeId.optional() })
+  .meta({ examples: [{ note: 'Starts Monday in the Berlin office', dueAt: '2026-12-01T09:00:00Z' }] });
 /** Body of mark-provisioned / mark-deprovisioned / cancel-request: only a note. */
 export const plainActionBody = z.strictObject({ note: note.optional() });
 export type ActionBody = z.infer<typeof requestActionBody>;
@@ -85,7 +87,12 @@ export const batchItem = z
     }
   });
 
-export const batchBody = z.strictObject({ actions: z.array(batchItem).min(1).max(maxBatchSize) });
+export const batchBody = z.strictObject({ actions: z.array(batchItem).min(1).max(maxBatchSize) }).meta({
+  examples: [{ actions: [
+    { providerId: '0b6f1c1e-6a55-4a8e-9a53-0d1b8f6f2b10', employeeId: 'eve', action: 'mark-provisioned' },
+    { providerId: '5d0c3a52-1f3b-4c1e-8c4e-2b7e9a6d4f21', employeeId: 'eve', action: 'request-provisioning', note: 'Needs the design seat' },
+  ] }],
+});
 
 const itemError = z.object({
   code: z.enum(errorCodes),

@@ -13,6 +13,13 @@ export const createProviderBody = z.strictObject({
   logoUrl: httpUrl.nullish(),
   provisioning: assignment,
   deprovisioning: assignment,
+}).meta({
+  examples: [{
+    name: 'Slack',
+    website: 'https://slack.com',
+    provisioning: { assigneeId: 'ada', instructions: 'Invite from the Slack admin console with the work email.' },
+    deprovisioning: { assigneeId: 'grace', instructions: 'Deactivate the member; transfer channels to the manager.' },
+  }],
 });
 export type CreateProviderBody = z.infer<typeof createProviderBody>;
 

@@ -31,13 +31,22 @@ const name = z.string().trim().min(1).max(200);
 const description = z.string().max(2_000).nullish();
 const kind = z.enum(['provisioning', 'deprovisioning']);
 
-export const createWorkflowBody = z.strictObject({
-  name,
-  kind,
-  description,
-  tasks: z.array(taskInput).min(1).max(50),
-  triggers: z.array(triggerInput).max(20).optional(),
-});
+export const createWorkflowBody = z
+  .strictObject({
+    name,
+    kind,
+    description,
+    tasks: z.array(taskInput).min(1).max(50),
+    triggers: z.array(triggerInput).max(20).optional(),
+  })
+  .meta({
+    examples: [{
+      name: 'Engineering onboarding',
+      kind: 'provisioning',
+      tasks: [{ title: 'Engineering apps', providerIds: ['0b6f1c1e-6a55-4a8e-9a53-0d1b8f6f2b10'], assigneeId: 'ada', due: { days: -1, from: 'start_date' } }],
+      triggers: [{ on: 'hire', match: { department: ['Engineering'] } }],
+    }],
+  });
 export type CreateWorkflowBody = z.infer<typeof createWorkflowBody>;
 
 export const patchWorkflowBody = z.strictObject({
