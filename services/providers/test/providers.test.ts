@@ -210,5 +210,10 @@ describe('providers service', () => {
     const all = (await service.app.inject({ method: 'GET', url: '/v1/providers?limit=500', headers: { authorization: auth } })).json();
     expect(seen).toEqual(all.items.map((p: { name: string }) => p.name));
     expect(new Set(seen)).toEqual(new Set([...names, 'probe']));
+    // A cursor this API did not hand out is a 400, never an error from the database.
+    const forged = Buffer.from(JSON.stringify(['app', 'not-a-uuid'])).toString('base64url');
+    const refused = await service.app.inject({ method: 'GET', url: `/v1/providers?cursor=${forged}`, headers: { authorization: auth } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.code).toBe('VALIDATION_FAILED');
   });
 });

@@ -110,6 +110,27 @@ describe('workflow runs', () => {
     expect(await runsOf(harness, companyId, other.id)).toEqual([]);
   });
 
+  // Runs started by one hire share their start time to the microsecond; pages of one never skip any.
+  it('pages through runs that started together', async () => {
+    const { companyId, admin, slack } = await aCompany(harness, 'paging');
+    const workflows = [];
+    for (let i = 0; i < 4; i++) workflows.push(await aPublishedWorkflow(harness, admin, { name: `Paged ${i}`, kind: 'provisioning', tasks: [{ providerIds: [slack] }] }));
+    const hire = anEmployee();
+    await publishHire(harness.broker, companyId, hire, { workflowIds: workflows.map((w) => w.id) });
+    await waitFor(async () => (await runsOf(harness, companyId, hire.id)).length === 4, { what: 'four runs' });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: { id: string }[]; nextCursor: string | null } = (await call(harness, admin, 'GET', `/v1/workflow-runs?employeeId=${hire.id}&limit=1${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      seen.push(...page.items.map((run) => run.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(seen).size).toBe(4);
+    expect(seen).toHaveLength(4);
+    const forged = Buffer.from(JSON.stringify(['2026-13-45 99:00:00+00', randomUUID()])).toString('base64url');
+    expect((await call(harness, admin, 'GET', `/v1/workflow-runs?cursor=${forged}`)).statusCode).toBe(400);
+  });
+
   // A termination runs the deprovisioning workflow on exactly the providers where the person has access
   // (as the accounts service answers), skips the rest, and completes once they are deprovisioned.
   it('deprovisions all_with_access on termination', async () => {

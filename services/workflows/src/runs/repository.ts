@@ -155,10 +155,12 @@ export function createRunRepository() {
       companyId: string,
       visibility: RunVisibility,
       filters: { employeeId?: string | undefined; status?: RunStatus | undefined; workflowId?: string | undefined; limit: number; after?: [string, string] | undefined },
-    ): Promise<{ rows: RunRow[]; hasMore: boolean }> {
+    ): Promise<{ rows: (RunRow & { started_at_key: string })[]; hasMore: boolean }> {
       let query = db
         .selectFrom('workflow_runs')
         .selectAll()
+        // The cursor keeps the microseconds: runs started by one event share `now()` to the microsecond.
+        .select(sql<string>`started_at::text`.as('started_at_key'))
         .where('company_id', '=', companyId)
         .orderBy('started_at', 'desc')
         .orderBy('id', 'desc')

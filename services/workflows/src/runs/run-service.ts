@@ -1,8 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import { workflowRunCancelled } from '@provisio/contracts';
-import { ConflictError, InvalidReferenceError, NotFoundError, type Principal } from '@provisio/service-kit';
+import { ConflictError, InvalidReferenceError, NotFoundError, ValidationFailedError, type Principal } from '@provisio/service-kit';
 import type { RosterEmployee } from '@provisio/roster';
-import { decodeCursor, encodeCursor } from '../cursor.js';
+import { decodeCursor, encodeCursor, isTimestamp } from '../cursor.js';
 import type { DefinitionRepository } from '../definitions/repository.js';
 import { emitEvent } from '../emit-event.js';
 import type { WorkflowsDb } from '../tables.js';
@@ -125,6 +125,7 @@ export function createRunService({ db, repo, definitions, startRun, findEmployee
 
     async list(principal: Principal, query: RunListQuery): Promise<{ items: Run[]; nextCursor: string | null }> {
       const after = decodeCursor(query.cursor, 2) as [string, string] | undefined;
+      if (after && !isTimestamp(after[0])) throw new ValidationFailedError([{ path: 'cursor', message: 'is not a cursor this API returned', location: 'query' }]);
       const page = await repo.list(db.kysely, principal.companyId, visibilityOf(principal), {
         employeeId: query.employeeId,
         status: query.status,
@@ -135,7 +136,7 @@ export function createRunService({ db, repo, definitions, startRun, findEmployee
       const last = page.rows.at(-1);
       return {
         items: await withTasks(db.kysely, page.rows),
-        nextCursor: page.hasMore && last ? encodeCursor([new Date(last.started_at).toISOString(), last.id]) : null,
+        nextCursor: page.hasMore && last ? encodeCursor([last.started_at_key, last.id]) : null,
       };
     },
   };
