@@ -75,6 +75,7 @@ export async function buildGatewayApp(deps: GatewayAppDeps) {
   await app.register(composedRoutes, { upstream: deps.upstream });
   await app.register(streamRoutes, { feed: deps.feed, heartbeatMs: config.SSE_HEARTBEAT_MS });
   if (deps.devDirectory && config.AUTH_JWT_SECRET) {
+    deps.logger.warn('AUTH_DEV_LOGIN=true: anyone who reaches this gateway can sign in as anyone on the roster; never enable it in production');
     await app.register(devLoginRoutes, { directory: deps.devDirectory, secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER, audience: config.AUTH_AUDIENCE });
   }
   await app.register(forwardRoutes, { upstream: deps.upstream });

@@ -76,6 +76,16 @@ describe('gateway', () => {
     expect(await hrMessages()).toBe(before + 2);
   });
 
+  // Two tenants' HR systems may use the same source and id: neither event drops the other.
+  it('keeps equal event ids of two companies apart', async () => {
+    const before = await hrMessages();
+    const shared = { id: `same-${randomUUID()}`, source: 'hris' };
+    const other = `other-${randomUUID().slice(0, 6)}`;
+    expect((await post({ ...hire(), ...shared }, await bearer('hris', company, 'integration'))).statusCode).toBe(202);
+    expect((await post({ ...hire(other), ...shared }, await bearer('hris', other, 'integration'))).statusCode).toBe(202);
+    await waitFor(async () => (await hrMessages()) === before + 2, { what: 'both events on HR' });
+  });
+
   // A bad event in a batch refuses the whole batch, naming the field, and publishes nothing.
   it('validates every event before publishing any', async () => {
     const before = await hrMessages();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { errorResponses, ValidationFailedError, type FastifyPluginAsyncZod } from '@provisio/service-kit';
+import { employeeId } from '@provisio/contracts';
+import { errorResponses, requireRole, ValidationFailedError, type FastifyPluginAsyncZod } from '@provisio/service-kit';
 import type { Upstream } from '../upstream/client.js';
 
 const statusCounts = z.object({
@@ -21,7 +22,8 @@ function count(counts: Record<string, number>, camel: string, snake: string): nu
   return counts[camel] ?? counts[snake] ?? 0;
 }
 
-const employeeParams = z.strictObject({ employeeId: z.string().min(1).max(128) });
+const employeeParams = z.strictObject({ employeeId });
+const people = requireRole('admin', 'manager', 'employee');
 const notificationParams = z.strictObject({ notificationId: z.uuid() });
 
 interface NotificationItem {
@@ -38,6 +40,7 @@ interface NotificationItem {
  */
 export const composedRoutes: FastifyPluginAsyncZod<{ upstream: Upstream }> = async (app, { upstream }) => {
   app.get('/v1/providers', {
+    onRequest: people,
     schema: {
       tags: ['Providers'],
       operationId: 'listProviders',
@@ -48,11 +51,11 @@ export const composedRoutes: FastifyPluginAsyncZod<{ upstream: Upstream }> = asy
   }, async (request) => {
     const search = new URL(request.url, 'http://gateway').search;
     const isAdmin = request.principal?.role === 'admin';
-    const [list, summary] = await Promise.all([
-      upstream.json<{ items: { id: string; name: string }[]; nextCursor: string | null }>('providers', request, { method: 'GET', path: `/v1/providers${search}` }),
-      isAdmin ? upstream.json<{ items: SummaryItem[] }>('accounts', request, { method: 'GET', path: '/v1/access/summary' }) : undefined,
-    ]);
-    if (!summary) return list;
+    const list = await upstream.json<{ items: { id: string; name: string }[]; nextCursor: string | null }>('providers', request, { method: 'GET', path: `/v1/providers${search}` });
+    if (!isAdmin || list.items.length === 0) return list;
+    // The counts of exactly the providers on this page (a page holds at most 500).
+    const ids = list.items.map((provider) => provider.id).join(',');
+    const summary = await upstream.json<{ items: SummaryItem[] }>('accounts', request, { method: 'GET', path: `/v1/access/summary?limit=500&providerId=${ids}` });
     const byProvider = new Map(summary.items.map((item) => [item.providerId ?? item.provider?.id, item.counts]));
     return {
       ...list,
@@ -71,6 +74,7 @@ export const composedRoutes: FastifyPluginAsyncZod<{ upstream: Upstream }> = asy
   });
 
   app.get('/v1/employees/:employeeId/profile', {
+    onRequest: people,
     schema: {
       tags: ['Employees'],
       operationId: 'getEmployeeProfile',
@@ -92,6 +96,7 @@ export const composedRoutes: FastifyPluginAsyncZod<{ upstream: Upstream }> = asy
   });
 
   app.post('/v1/notifications/:notificationId/complete', {
+    onRequest: people,
     schema: {
       tags: ['Notifications'],
       operationId: 'completeNotification',

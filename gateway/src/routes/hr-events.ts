@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hrEvents } from '@provisio/contracts';
-import { cloudEventSchema, publishEvent, type Broker, type CloudEvent } from '@provisio/messaging';
+import { cloudEventSchema, eventKey, publishEvent, type Broker, type CloudEvent } from '@provisio/messaging';
 import { errorResponses, ForbiddenError, principalOf, requireRole, UnavailableError, ValidationFailedError, type FastifyPluginAsyncZod } from '@provisio/service-kit';
 
 const MAX_EVENTS = 500;
@@ -64,8 +64,8 @@ export const hrEventRoutes: FastifyPluginAsyncZod<{ broker: Broker }> = async (a
 
     try {
       for (const event of parsed) {
-        // (source, id) identifies an event: the message id carries both, so two sources' equal ids never collide.
-        await publishEvent(broker.js, broker.ns, event, {}, `${event.source}#${event.id}`);
+        // The message id is the event key (company, source, id): equal ids of two sources or tenants never collide.
+        await publishEvent(broker.js, broker.ns, event, {}, eventKey(event));
       }
     } catch (error) {
       request.log.error({ err: error }, 'publishing HR events failed');

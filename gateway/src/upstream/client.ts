@@ -54,8 +54,14 @@ export function createUpstream(urls: ServiceUrls, timeoutMs: number) {
     /** Calls and parses a JSON answer; an error answer is passed on to the caller as it is. */
     async json<T>(service: ServiceName, request: FastifyRequest, init: { method: string; path: string; body?: unknown }): Promise<T> {
       const response = await call(service, request, init);
-      const parsed = response.body ? (JSON.parse(response.body) as unknown) : undefined;
-      if (response.status >= 400) throw UpstreamError.from(response.status, parsed);
+      let parsed: unknown;
+      try {
+        parsed = response.body ? (JSON.parse(response.body) as unknown) : undefined;
+      } catch (error) {
+        request.log.warn({ err: error, service, status: response.status }, 'service answered something that is not JSON');
+        throw new UnavailableError(5, `The ${service} service`, { cause: error });
+      }
+      if (response.status >= 400) throw UpstreamError.from(response.status, parsed, response.headers.get('retry-after'));
       return parsed as T;
     },
   };
@@ -64,9 +70,11 @@ export type Upstream = ReturnType<typeof createUpstream>;
 
 /** A service's error answer, relayed as the service gave it. */
 export class UpstreamError extends AppError {
-  static from(status: number, body: unknown): UpstreamError {
+  static from(status: number, body: unknown, retryAfter: string | null): UpstreamError | UnavailableError {
     const error = (body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
-    return new UpstreamError(status, error?.code ?? 'UNAVAILABLE', error?.message ?? 'A service failed; retry later.', error?.details);
+    // A 5xx, or an answer without the contract's error body, is the service being unavailable.
+    if (status >= 500 || !error?.code) return new UnavailableError(Number(retryAfter) > 0 ? Number(retryAfter) : 5, 'A service');
+    return new UpstreamError(status, error.code, error.message ?? 'The request was refused.', error.details);
   }
   private constructor(status: number, code: string, message: string, details: unknown) {
     super(status, code as never, message, details === undefined ? {} : { details: details as never });

@@ -28,9 +28,13 @@ export interface CloudEvent<T = unknown> {
   [extension: string]: unknown;
 }
 
-/** (source, id) identifies an event; a repeat of the pair is the same event. */
-export function eventKey(event: Pick<CloudEvent, 'source' | 'id'>): string {
-  return `${event.source}#${event.id}`;
+/**
+ * (source, id) identifies an event; a repeat of the pair is the same event. The company is part of the key,
+ * so two tenants' HR systems that happen to use the same source and id never drop each other's events.
+ */
+export function eventKey(event: Pick<CloudEvent, 'source' | 'id' | 'data'>): string {
+  const companyId = (event.data as { companyId?: unknown } | null | undefined)?.companyId;
+  return typeof companyId === 'string' ? `${companyId}/${event.source}#${event.id}` : `${event.source}#${event.id}`;
 }
 
 /**

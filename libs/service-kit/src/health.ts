@@ -48,7 +48,9 @@ async function runProbe(probe: Probe, timeoutMs: number): Promise<ProbeOutcome> 
     return { up: true, result: 'ok' };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    return { up: false, result: (message || 'failed').slice(0, 200) };
+    // The readiness answer is public: no addresses of the infrastructure in it.
+    const safe = (message || 'failed').replace(/\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b|\[[0-9a-f:]+\](?::\d+)?|\b[\w.-]+:\d{2,5}\b/gi, '<address>');
+    return { up: false, result: safe.slice(0, 200) };
   } finally {
     clearTimeout(timer);
   }
