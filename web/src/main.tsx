@@ -5,7 +5,8 @@ import { BrowserRouter } from 'react-router';
 import { ApiError } from './api/http';
 import { SessionProvider } from './auth/session';
 import { AnnouncerProvider } from './components/announcer';
-import { App } from './App';
+import { App, preloadScreen } from './App';
+import { readToken } from './auth/token-storage';
 import './styles/base.css';
 import './styles/components.css';
 
@@ -20,6 +21,9 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// Signed in already (a reload, a link): fetch the screen's code alongside the shell's first render.
+if (readToken()) preloadScreen(window.location.pathname);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');

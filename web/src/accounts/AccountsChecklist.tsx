@@ -5,6 +5,7 @@ import { ACCOUNT_STATUSES, listProviderAccounts } from '../api/accounts';
 import type { AccountStatus, ProviderAccountRow } from '../api/accounts';
 import { queryKeys } from '../api/query-keys';
 import type { Provider } from '../api/providers';
+import { ApiError } from '../api/http';
 import { ApiErrorNotice } from '../components/ApiErrorNotice';
 import { Empty, Loading } from '../components/QueryState';
 import { Pager } from '../components/Pager';
@@ -24,7 +25,7 @@ const PAGE_SIZES = [25, 50, 100, 200];
  * A provider's checklist: every team member with their account status. Filters live in the URL;
  * pages are fetched by cursor, one page at a time, so 10,000 people cost one page of rows.
  */
-export function AccountsChecklist({ provider }: { provider: Provider }) {
+export function AccountsChecklist({ provider }: { provider: Pick<Provider, 'id' | 'name'> }) {
   const id = useId();
   const [params, setParams] = useSearchParams();
   const status = (params.get('status') ?? '') as AccountStatus | '';
@@ -54,6 +55,12 @@ export function AccountsChecklist({ provider }: { provider: Provider }) {
     queryFn: ({ signal }) =>
       listProviderAccounts(provider.id, { q: debouncedQ, status, department: debouncedDepartment, limit, cursor: pages.cursor }, signal),
     placeholderData: keepPreviousData,
+    // Right after "Add provider" the accounts service may not know the provider yet (it learns of it from an
+    // event a moment later) and answers 404: ask again shortly. A provider that does not exist fails the
+    // provider query, and then the page does not show the checklist at all.
+    retry: (failureCount, error) =>
+      failureCount < 3 && (!(error instanceof ApiError) || error.status === 0 || error.status === 404 || error.status >= 500),
+    retryDelay: (attempt) => Math.min(250 * 2 ** attempt, 2000),
   });
 
   const rows = accounts.data?.items ?? [];

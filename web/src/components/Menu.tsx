@@ -43,9 +43,14 @@ export function Menu({
       const target = e.target as Node;
       if (!menuRef.current?.contains(target) && !buttonRef.current?.contains(target)) setOpen(false);
     };
-    // The list is placed in viewport coordinates: any scroll or resize would detach it from its button.
+    // The list is placed in viewport coordinates: a scroll or resize that moves the button detaches it, so the
+    // menu closes then. Only then: a scroll event is dispatched a frame after the scroll, so the one from scrolling
+    // the button into view can arrive just after the menu opened.
+    const anchor = buttonRef.current?.getBoundingClientRect();
     const onMove = (e: Event) => {
-      if (!menuRef.current?.contains(e.target as Node)) setOpen(false);
+      if (menuRef.current?.contains(e.target as Node)) return;
+      const now = buttonRef.current?.getBoundingClientRect();
+      if (!anchor || !now || Math.abs(now.top - anchor.top) > 1 || Math.abs(now.right - anchor.right) > 1) setOpen(false);
     };
     document.addEventListener('mousedown', onPointerDown);
     window.addEventListener('scroll', onMove, true);

@@ -153,7 +153,7 @@ function NotificationCard({ notification: n, onNavigate }: { notification: Notif
             className="button button--small"
             disabled={read.isPending}
             onClick={() => read.mutate()}
-            aria-label={`Mark notification for ${n.employee.name} as read`}
+            aria-label={`Mark read for ${n.employee.name}`}
           >
             Mark read
           </button>

@@ -8,7 +8,7 @@ import { useAnnouncer } from '../components/announcer';
 import { Dialog } from '../components/Dialog';
 import { Empty, QueryState } from '../components/QueryState';
 import { PageHeader } from '../layout/PageHeader';
-import { nameOf, useAdmins } from '../people/use-admins';
+import { EmployeeName } from '../people/EmployeeName';
 import { ProviderForm } from './ProviderForm';
 import { ProviderLogo } from './ProviderLogo';
 import { toProviderInput, valuesFrom } from './provider-form-values';
@@ -17,7 +17,6 @@ import { toProviderInput, valuesFrom } from './provider-form-values';
 export default function ProvidersPage() {
   const [adding, setAdding] = useState(false);
   const providers = useQuery({ queryKey: queryKeys.providers, queryFn: ({ signal }) => listProviders(signal) });
-  const admins = useAdmins();
 
   return (
     <>
@@ -36,7 +35,7 @@ export default function ProvidersPage() {
             <ul className="provider-grid" aria-label="Providers">
               {page.items.map((p) => (
                 <li key={p.id}>
-                  <ProviderCard provider={p} assignee={(id) => nameOf(admins.data, id)} />
+                  <ProviderCard provider={p} />
                 </li>
               ))}
             </ul>
@@ -48,7 +47,8 @@ export default function ProvidersPage() {
   );
 }
 
-function ProviderCard({ provider: p, assignee }: { provider: Provider; assignee: (id: string) => string }) {
+/** Assignees are read one by one (a few distinct people, cached), not by listing the whole roster. */
+function ProviderCard({ provider: p }: { provider: Provider }) {
   const counts = p.counts ?? { provisioned: 0, provisioningRequested: 0, deprovisioningRequested: 0 };
   return (
     <article className="card provider-card" aria-labelledby={`provider-${p.id}`}>
@@ -82,11 +82,15 @@ function ProviderCard({ provider: p, assignee }: { provider: Provider; assignee:
       <dl className="provider-card__assignees">
         <div>
           <dt>Provisioning assignee</dt>
-          <dd>{assignee(p.provisioning.assigneeId)}</dd>
+          <dd>
+            <EmployeeName id={p.provisioning.assigneeId} link={false} />
+          </dd>
         </div>
         <div>
           <dt>Deprovisioning assignee</dt>
-          <dd>{assignee(p.deprovisioning.assigneeId)}</dd>
+          <dd>
+            <EmployeeName id={p.deprovisioning.assigneeId} link={false} />
+          </dd>
         </div>
       </dl>
       <Link className="button" to={`/providers/${encodeURIComponent(p.id)}`} aria-label={`View ${p.name}`}>
