@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // so tests never run against a stale build.
 export default defineConfig({
   test: {
-    projects: ['libs/*', 'services/*', 'gateway', 'e2e', 'web/e2e'],
+    projects: ['libs/*', 'services/*', 'gateway', 'e2e', 'web', 'web/e2e'],
   },
 });

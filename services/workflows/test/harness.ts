@@ -8,7 +8,7 @@ import {
   type AccountStatus,
   type WorkflowTaskStarted,
 } from '@provisio/contracts';
-import { publishEvent, type Broker, type CloudEvent, type StreamName } from '@provisio/messaging';
+import { eventKey, publishEvent, type Broker, type CloudEvent, type StreamName } from '@provisio/messaging';
 import { createLogger, loadConfig, type Role } from '@provisio/service-kit';
 import { bearer, connectTestBroker, createTestDatabase, testEnv, testNamespace, waitFor, type TestDatabase } from '@provisio/testing';
 import { sql } from 'kysely';
@@ -295,9 +295,9 @@ export function statesOf(run: Awaited<ReturnType<typeof readRun>>, task = 0): Re
   return Object.fromEntries((run.tasks[task]?.items ?? []).map((item) => [item.providerId, item.state]));
 }
 
-/** How many of these events (by id, from the test sources) a consumer has applied. */
-export async function processed(harness: Harness, consumer: string, eventIds: string[]): Promise<number> {
-  const keys = eventIds.map((id) => `test-accounts#${id}`);
+/** How many of these events a consumer has applied. */
+export async function processed(harness: Harness, consumer: string, events: CloudEvent[]): Promise<number> {
+  const keys = events.map((event) => eventKey(event));
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from processed_events where consumer = ${consumer} and event_key = any(${keys})`.execute(harness.service.runtime.db.kysely);
   return rows[0]!.n;
 }

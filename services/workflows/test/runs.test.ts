@@ -246,7 +246,7 @@ describe('workflow runs', () => {
     const provisioned = accounts.change(companyId, slack, hire.id, 'provisioned');
     // The provisioning (version 2) arrives first; the request (version 1) after it is stale.
     await accounts.publish([provisioned, changes[0]!]);
-    await waitFor(async () => (await processed(harness, 'workflows-accounts', [provisioned.id, changes[0]!.id])) === 2, { what: 'both status changes to be applied' });
+    await waitFor(async () => (await processed(harness, 'workflows-accounts', [provisioned, changes[0]!])) === 2, { what: 'both status changes to be applied' });
     const { rows: [facts] } = await sql<{ status: string; version: number }>`
       select status, version from account_facts where company_id = ${companyId} and provider_id = ${slack} and employee_id = ${hire.id}`.execute(harness.service.runtime.db.kysely);
     expect(facts).toEqual({ status: 'provisioned', version: 2 });
