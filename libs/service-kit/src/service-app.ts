@@ -69,7 +69,19 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   // A JSON body is the only body a Provisio API reads: text/plain is no longer parsed (it answers 400
   // MALFORMED_REQUEST instead of a confusing VALIDATION_FAILED), and `+json` types are read as JSON.
   app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser(jsonSuffixContentType, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  // An empty body is no body, whatever its Content-Type says (`curl -X POST -H 'content-type: application/json'`
+  // on an action that takes none); anything else must be JSON.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const jsonOrNothing: Parameters<typeof app.addContentTypeParser>[2] = (request, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) {
+      done(null, undefined);
+      return;
+    }
+    (parseJson as (request: unknown, body: string, done: (error: Error | null, value?: unknown) => void) => void)(request, body as string, done);
+  };
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, jsonOrNothing);
+  app.addContentTypeParser(jsonSuffixContentType, { parseAs: 'string' }, jsonOrNothing);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -88,6 +88,13 @@ describe('error answers in contract form', () => {
     expect(response.json().error.code).toBe('MALFORMED_REQUEST');
   });
 
+  // An empty body with a JSON Content-Type is no body: the route's schema decides (here a body is required).
+  it('reads an empty JSON body as no body', async () => {
+    const response = await post('', { 'content-type': 'application/json' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('VALIDATION_FAILED');
+  });
+
   // A body that is not JSON at all (wrong content type) is a MALFORMED_REQUEST.
   it('answers a wrong content type with MALFORMED_REQUEST', async () => {
     for (const contentType of ['text/plain', 'application/xml']) {
