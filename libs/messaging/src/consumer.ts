@@ -26,6 +26,11 @@ export interface ConsumerOptions {
   stream: StreamName;
   /** Deliveries before a failing message goes to the dead-letter stream. */
   maxDeliveries?: number;
+  /**
+   * The database behind this consumer is new (its processed events are gone): start the durable consumer
+   * again from the beginning of the stream instead of where the old database had got to.
+   */
+  replayFromStart?: boolean;
   /** Redelivery delay after the n-th failure: `backoffMs[n-1]`, the last value repeating. */
   backoffMs?: readonly number[];
   /** Messages handled at once. Handlers must therefore not depend on the order of events. */
@@ -179,6 +184,13 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       max_ack_pending: Math.max(1_000, concurrency * 4),
       filter_subject: filter,
     };
+    if (options.replayFromStart) {
+      const deleted = await broker.jsm.consumers.delete(stream, name).catch((error: unknown) => {
+        if (isNotFound(error)) return false;
+        throw error;
+      });
+      if (deleted) logger.warn({ consumer: name, stream }, 'new database: the consumer replays its stream from the start');
+    }
     try {
       await broker.jsm.consumers.info(stream, name);
       await broker.jsm.consumers.update(stream, name, {

@@ -94,4 +94,34 @@ describe('idempotent consumer', () => {
     await waitFor(async () => (await deadLetters()) >= before + 2, { what: 'two dead letters' });
     expect(consumer.stats.retry).toBe(0);
   });
+
+  // A service whose database is new replays the stream: the durable consumer's position belonged to the old one.
+  it('replays the stream from the start for a new database', async () => {
+    const first = createConsumer({ broker, db, logger: silent, name: 'replay', stream: 'HR' }).on(hired, async (event, tx) => {
+      await sql`insert into applied (who) values (${`first-${event.data.who}`})`.execute(tx);
+    });
+    await first.start();
+    await publishEvent(broker.js, broker.ns, hired.build({ companyId: 'c1', who: 'ren' }, { source: 'test' }));
+    await waitFor(async () => (await appliedCount('first-ren')) === 1, { what: 'the first database to apply the event' });
+    await first.stop();
+
+    const fresh = await createTestDatabase('consumer_fresh');
+    const freshDb = await openDatabase({ url: fresh.url });
+    try {
+      await freshDb.migrate([messagingMigrations]);
+      await sql`create table applied (who text not null)`.execute(freshDb.kysely);
+      const again = createConsumer({ broker, db: freshDb, logger: silent, name: 'replay', stream: 'HR', replayFromStart: true }).on(hired, async (event, tx) => {
+        await sql`insert into applied (who) values (${event.data.who})`.execute(tx);
+      });
+      await again.start();
+      await waitFor(async () => {
+        const { rows } = await sql<{ count: number }>`select count(*)::int as count from applied where who = 'ren'`.execute(freshDb.kysely);
+        return rows[0]!.count === 1;
+      }, { what: 'the new database to get the event again' });
+      await again.stop();
+    } finally {
+      await freshDb.close();
+      await fresh.drop();
+    }
+  });
 });

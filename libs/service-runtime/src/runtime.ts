@@ -33,6 +33,8 @@ export interface Runtime<DB> {
   readonly db: Database<DB>;
   readonly broker: Broker;
   readonly relay: OutboxRelay;
+  /** This start created the database: durable consumers replay their streams from the start. */
+  readonly freshDatabase: boolean;
   /** Declares a durable consumer; it starts with `start()`. */
   consumer(options: Omit<ConsumerOptions, 'broker' | 'db' | 'logger'>): Consumer;
   readonly consumers: readonly Consumer[];
@@ -59,8 +61,12 @@ export async function openRuntime<DB>(options: RuntimeOptions): Promise<Runtime<
     applicationName: options.service,
   });
   let broker: Broker;
+  let freshDatabase = false;
   try {
-    await db.migrate([messagingMigrations, ...options.migrations]);
+    const applied = await db.migrate([messagingMigrations, ...options.migrations]);
+    // This start created the processed-events table: whatever the durable consumers had acknowledged was
+    // applied to a database that is gone (a reset, a restore of an empty one), so they replay their streams.
+    freshDatabase = applied.includes('messaging/1_outbox');
     broker = await connectBroker({ url: options.natsUrl, name: options.service, namespace: options.natsNamespace });
     await ensureStreams(broker.jsm, broker.ns, undefined, { replicas: options.streamReplicas ?? 1 });
   } catch (error) {
@@ -98,9 +104,10 @@ export async function openRuntime<DB>(options: RuntimeOptions): Promise<Runtime<
     db,
     broker,
     relay,
+    freshDatabase,
     consumers,
     consumer(consumerOptions) {
-      const consumer = createConsumer({ ...consumerOptions, broker, db: db as Database<unknown>, logger: options.logger });
+      const consumer = createConsumer({ replayFromStart: freshDatabase, ...consumerOptions, broker, db: db as Database<unknown>, logger: options.logger });
       consumers.push(consumer);
       return consumer;
     },

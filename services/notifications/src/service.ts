@@ -62,6 +62,7 @@ export async function createNotificationsService(config: NotificationsConfig, lo
           logger,
           name: 'notifications-accounts',
           stream: 'ACCOUNTS',
+          replayFromStart: runtime.freshDatabase,
           concurrency: config.NOTIFICATIONS_CONCURRENCY,
         }),
         inbox,
