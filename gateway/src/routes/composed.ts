@@ -102,7 +102,7 @@ export const composedRoutes: FastifyPluginAsyncZod<{ upstream: Upstream }> = asy
       operationId: 'completeNotification',
       summary: "Mark the notification's pending requests provisioned / deprovisioned (all, or the items named)",
       params: notificationParams,
-      body: z.strictObject({ itemIds: z.array(z.uuid()).min(1).max(500).optional() }).optional(),
+      body: z.strictObject({ itemIds: z.array(z.uuid()).min(1).max(500).optional() }).nullish(),
       response: { 200: z.object({ results: z.array(z.looseObject({ ok: z.boolean() })) }), ...errorResponses(400, 403, 404, 503) },
     },
   }, async (request) => {
