@@ -9,6 +9,7 @@ import { ApiError } from '../api/http';
 import { ApiErrorNotice } from '../components/ApiErrorNotice';
 import { Empty, Loading } from '../components/QueryState';
 import { Pager } from '../components/Pager';
+import { SearchField } from '../components/SearchField';
 import { formatDate, isPast } from '../components/format';
 import { useCursorStack } from '../components/use-cursor-stack';
 import { useDebouncedValue } from '../components/use-debounced-value';
@@ -90,19 +91,14 @@ export function AccountsChecklist({ provider }: { provider: Pick<Provider, 'id' 
     <section aria-labelledby={`${id}-title`} className="checklist">
       <h2 id={`${id}-title`}>Team members</h2>
       <div className="filters" role="search">
-        <div className="field field--inline">
-          <label htmlFor={`${id}-q`}>Search people</label>
-          <input
-            id={`${id}-q`}
-            type="search"
-            value={q}
-            placeholder="Name or email"
-            onChange={(e) => {
-              setQ(e.target.value);
-              setParam('q', e.target.value.trim());
-            }}
-          />
-        </div>
+        <SearchField
+          id={`${id}-q`}
+          value={q}
+          onChange={(value) => {
+            setQ(value);
+            setParam('q', value.trim());
+          }}
+        />
         <div className="field field--inline">
           <label htmlFor={`${id}-status`}>Status</label>
           <select id={`${id}-status`} value={status} onChange={(e) => setParam('status', e.target.value)}>

@@ -12,6 +12,7 @@ import { formatDate } from '../components/format';
 import { useCursorStack } from '../components/use-cursor-stack';
 import { useDebouncedValue } from '../components/use-debounced-value';
 import { PageHeader } from '../layout/PageHeader';
+import { SearchField } from '../components/SearchField';
 
 /** The directory (admins: everyone; managers: their reports, "My team"). */
 export default function PeoplePage() {
@@ -43,19 +44,14 @@ export default function PeoplePage() {
     <>
       <PageHeader title={isManager ? 'My team' : 'People'} lead={isManager ? 'The people who report to you.' : undefined} />
       <div className="filters" role="search">
-        <div className="field field--inline">
-          <label htmlFor={`${id}-q`}>Search people</label>
-          <input
-            id={`${id}-q`}
-            type="search"
-            value={q}
-            placeholder="Name or email"
-            onChange={(e) => {
-              setQ(e.target.value);
-              setParam('q', e.target.value.trim());
-            }}
-          />
-        </div>
+        <SearchField
+          id={`${id}-q`}
+          value={q}
+          onChange={(value) => {
+            setQ(value);
+            setParam('q', value.trim());
+          }}
+        />
         <div className="field field--inline">
           <label htmlFor={`${id}-status`}>Employment</label>
           <select id={`${id}-status`} value={status} onChange={(e) => setParam('status', e.target.value)}>
