@@ -137,6 +137,16 @@ describe('lists: pagination, filters, views', () => {
     expect(sales.every((item) => (item.employee as { department: string }).department === 'Sales')).toBe(true);
   });
 
+  // The assignee pickers ask for the active admins only.
+  it('filters people by access level', async () => {
+    const admins = await walk('/v1/employees?status=active&accessLevel=admin', 50);
+    expect(admins.map((item) => item.id)).toEqual(['admin']);
+    const others = await walk('/v1/employees?accessLevel=employee', 50);
+    expect(others.length).toBeGreaterThan(100);
+    expect(others.every((item) => item.accessLevel === 'employee')).toBe(true);
+    expect((await admin.get('/v1/employees?accessLevel=owner')).statusCode).toBe(400);
+  });
+
   // A cursor the API did not hand out, or a bad filter, is a 400 naming the parameter.
   it('refuses a forged cursor and unknown filters', async () => {
     for (const url of [

@@ -26,6 +26,8 @@ export interface EmployeeQuery {
   q?: string;
   status?: EmployeeStatus | '';
   department?: string;
+  /** Only people with this access level (`admin`: the possible assignees). */
+  accessLevel?: 'admin' | 'manager' | 'employee';
   limit?: number;
   cursor?: string | null;
 }
@@ -58,15 +60,12 @@ export async function getEmployeeProfile(id: string, signal?: AbortSignal): Prom
   };
 }
 
-/**
- * Active Full Access Admins: the only people who may be assignees. The contract has no access-level
- * filter, so this pages through the active roster (500 at a time) and keeps the admins.
- */
+/** Active Full Access Admins: the only people who may be assignees (`accessLevel=admin`, 500 a page). */
 export async function listActiveAdmins(signal?: AbortSignal): Promise<Employee[]> {
   const admins: Employee[] = [];
   let cursor: string | null = null;
   for (let pageNo = 0; pageNo < 100; pageNo++) {
-    const page: Page<Employee> = await listEmployees({ status: 'active', limit: 500, cursor }, signal);
+    const page: Page<Employee> = await listEmployees({ status: 'active', accessLevel: 'admin', limit: 500, cursor }, signal);
     admins.push(...page.items.filter((e) => e.accessLevel === 'admin'));
     cursor = page.nextCursor;
     if (!cursor) break;

@@ -21,7 +21,7 @@ export function createEmployeeService({ db, employees }: EmployeeServiceDeps) {
     /** Admins see everyone; managers their direct reports; others may not list. */
     async list(
       principal: Principal,
-      query: { limit: number; cursor?: string | undefined; q?: string | undefined; status?: 'active' | 'terminated' | undefined; department?: string | undefined },
+      query: { limit: number; cursor?: string | undefined; q?: string | undefined; status?: 'active' | 'terminated' | undefined; department?: string | undefined; accessLevel?: 'admin' | 'manager' | 'employee' | undefined },
     ): Promise<{ items: Employee[]; nextCursor: string | null }> {
       if (principal.role !== 'admin' && principal.role !== 'manager') {
         throw new ForbiddenError('Only admins and managers may list employees; read your own profile instead.');
@@ -29,7 +29,7 @@ export function createEmployeeService({ db, employees }: EmployeeServiceDeps) {
       const rows = await employees.list(
         db.kysely,
         principal.companyId,
-        { q: query.q, status: query.status, department: query.department, managerId: principal.role === 'manager' ? principal.id : undefined },
+        { q: query.q, status: query.status, department: query.department, accessLevel: query.accessLevel, managerId: principal.role === 'manager' ? principal.id : undefined },
         query.limit,
         decodeCursor(nameCursor, query.cursor),
       );

@@ -11,6 +11,7 @@ export interface EmployeeFilter {
   q?: string | undefined;
   status?: 'active' | 'terminated' | undefined;
   department?: string | undefined;
+  accessLevel?: 'admin' | 'manager' | 'employee' | undefined;
   /** Only the direct reports of this manager. */
   managerId?: string | undefined;
 }
@@ -47,6 +48,7 @@ export function createEmployeeRepository() {
         .limit(limit + 1);
       if (filter.status) query = query.where('status', '=', filter.status);
       if (filter.department) query = query.where('department', '=', filter.department);
+      if (filter.accessLevel) query = query.where('access_level', '=', filter.accessLevel);
       if (filter.managerId) query = query.where('manager_id', '=', filter.managerId);
       if (filter.q) query = query.where(matchesNameOrEmail(filter.q));
       if (after) query = query.where(sql<boolean>`(lower(last_name), lower(first_name), id) > (${after[0]}, ${after[1]}, ${after[2]})`);

@@ -46,6 +46,7 @@ export const employeeListQuery = z.strictObject({
   q: z.string().trim().min(1).max(200).optional().describe('Part of the name or email.'),
   status: z.enum(['active', 'terminated']).optional(),
   department: z.string().min(1).max(200).optional(),
+  accessLevel: z.enum(['admin', 'manager', 'employee']).optional().describe('Only people with this access level (admin: the possible assignees).'),
 });
 
 export const employeeListSchema = z.object({ items: z.array(employeeSchema), nextCursor: z.string().nullable() });
