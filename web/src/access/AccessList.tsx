@@ -1,5 +1,5 @@
 import { useId, useMemo } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { listAccess } from '../api/access';
 import type { AccessQuery, AccessRow } from '../api/access';
@@ -13,12 +13,13 @@ import { Empty, Loading } from '../components/QueryState';
 import { formatDate } from '../components/format';
 import { EmployeePicker } from '../people/EmployeePicker';
 import { downloadCsv, toCsv } from './csv';
+import { useUrlFilters } from '../components/use-url-filters';
 
 const PAGE = 200;
 
 export function AccessList() {
   const id = useId();
-  const [params, setParams] = useSearchParams();
+  const { params, setFilters: setFilter } = useUrlFilters();
   const providerId = params.get('providerId') ?? '';
   const employeeId = params.get('employeeId') ?? '';
   const employeeName = params.get('employeeName') ?? '';
@@ -34,18 +35,6 @@ export function AccessList() {
   });
   const rows = useMemo(() => access.data?.pages.flatMap((p) => p.items) ?? [], [access.data]);
 
-  const setFilter = (patch: Record<string, string>) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        for (const [k, v] of Object.entries(patch)) {
-          if (v) next.set(k, v);
-          else next.delete(k);
-        }
-        return next;
-      },
-      { replace: true },
-    );
 
   const providerOf = (r: AccessRow) => r.provider?.name ?? providerNames.get(r.providerId ?? '') ?? r.providerId ?? '';
   const exportCsv = () => {

@@ -1,5 +1,5 @@
 import { useId, useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { ACCOUNT_STATUSES, listProviderAccounts } from '../api/accounts';
 import type { AccountStatus, ProviderAccountRow } from '../api/accounts';
@@ -19,6 +19,7 @@ import { BulkActionBar } from './BulkActionBar';
 import type { SelectedAccount } from './bulk-plan';
 import { StatusBadge } from './StatusBadge';
 import { useAccountAction } from './use-account-action';
+import { useUrlFilters } from '../components/use-url-filters';
 
 const PAGE_SIZES = [25, 50, 100, 200];
 
@@ -28,7 +29,7 @@ const PAGE_SIZES = [25, 50, 100, 200];
  */
 export function AccountsChecklist({ provider }: { provider: Pick<Provider, 'id' | 'name'> }) {
   const id = useId();
-  const [params, setParams] = useSearchParams();
+  const { params, setFilters } = useUrlFilters();
   const status = (params.get('status') ?? '') as AccountStatus | '';
   const department = params.get('department') ?? '';
   const [q, setQ] = useState(params.get('q') ?? '');
@@ -40,16 +41,7 @@ export function AccountsChecklist({ provider }: { provider: Pick<Provider, 'id' 
   const [selected, setSelected] = useState<Map<string, SelectedAccount>>(new Map());
   const action = useAccountAction();
 
-  const setParam = (key: string, value: string) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
+  const setParam = (key: string, value: string) => setFilters({ [key]: value });
 
   const accounts = useQuery({
     queryKey: [...queryKeys.providerAccounts(provider.id), { q: debouncedQ, status, department: debouncedDepartment, limit, cursor: pages.cursor }],

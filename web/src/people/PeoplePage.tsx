@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { listEmployees } from '../api/employees';
 import type { EmployeeStatus } from '../api/employees';
@@ -13,12 +13,13 @@ import { useCursorStack } from '../components/use-cursor-stack';
 import { useDebouncedValue } from '../components/use-debounced-value';
 import { PageHeader } from '../layout/PageHeader';
 import { SearchField } from '../components/SearchField';
+import { useUrlFilters } from '../components/use-url-filters';
 
 /** The directory (admins: everyone; managers: their reports, "My team"). */
 export default function PeoplePage() {
   const id = useId();
   const { claims } = useSession();
-  const [params, setParams] = useSearchParams();
+  const { params, setFilters } = useUrlFilters();
   const [q, setQ] = useState(params.get('q') ?? '');
   const status = (params.get('status') ?? '') as EmployeeStatus | '';
   const debouncedQ = useDebouncedValue(q.trim(), 300);
@@ -28,16 +29,7 @@ export default function PeoplePage() {
     queryFn: ({ signal }) => listEmployees({ q: debouncedQ, status, limit: 50, cursor: pages.cursor }, signal),
     placeholderData: keepPreviousData,
   });
-  const setParam = (key: string, value: string) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        if (value) next.set(key, value);
-        else next.delete(key);
-        return next;
-      },
-      { replace: true },
-    );
+  const setParam = (key: string, value: string) => setFilters({ [key]: value });
   const isManager = claims.role === 'manager';
 
   return (

@@ -1,5 +1,5 @@
 import { useId, useMemo } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { listWorkflowRuns } from '../api/workflow-runs';
 import type { RunStatus, WorkflowRun } from '../api/workflow-runs';
@@ -14,6 +14,7 @@ import { PageHeader } from '../layout/PageHeader';
 import { EmployeeName } from '../people/EmployeeName';
 import { EmployeePicker } from '../people/EmployeePicker';
 import { WorkflowStatusBadge } from './WorkflowStatusBadge';
+import { useUrlFilters } from '../components/use-url-filters';
 
 const TRIGGER_LABELS = { hire: 'Hire', termination: 'Termination', manual: 'Started by hand' } as const;
 
@@ -24,7 +25,7 @@ export function useWorkflowNames() {
 
 export default function WorkflowRunsPage() {
   const id = useId();
-  const [params, setParams] = useSearchParams();
+  const { params, setFilters: setFilter } = useUrlFilters();
   const status = (params.get('status') ?? '') as RunStatus | '';
   const employeeId = params.get('employeeId') ?? '';
   const employeeName = params.get('employeeName') ?? '';
@@ -35,18 +36,6 @@ export default function WorkflowRunsPage() {
     queryFn: ({ signal }) => listWorkflowRuns({ status, employeeId, limit: 50, cursor: pages.cursor }, signal),
     placeholderData: keepPreviousData,
   });
-  const setFilter = (patch: Record<string, string>) =>
-    setParams(
-      (prev) => {
-        const next = new URLSearchParams(prev);
-        for (const [k, v] of Object.entries(patch)) {
-          if (v) next.set(k, v);
-          else next.delete(k);
-        }
-        return next;
-      },
-      { replace: true },
-    );
 
   return (
     <>
