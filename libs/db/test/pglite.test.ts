@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { waitFor } from '@provisio/testing';
 import { openDatabase, type Database } from '../src/index.js';
 
 // The embedded default must behave like PostgreSQL for what the services do: scripts, transactions, NOTIFY.
@@ -52,7 +53,7 @@ describe('PGlite, the embedded default', () => {
     await db.transaction(async (tx) => {
       await sql`select pg_notify('wake', 'hello')`.execute(tx);
     });
-    for (let i = 0; i < 100 && received.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => received.length > 0, { what: 'the notification' });
     expect(received).toEqual(['hello']);
     await stop();
   });
