@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { employeeId } from '@provisio/contracts';
 import { errorResponses, requireRole, ValidationFailedError, type FastifyPluginAsyncZod } from '@provisio/service-kit';
+import { TRACE_ORIGIN_HEADER, withSpanInTrace } from '@provisio/telemetry';
 import type { Upstream } from '../upstream/client.js';
 
 const statusCounts = z.object({
@@ -106,7 +107,7 @@ export const composedRoutes: FastifyPluginAsyncZod<{ upstream: Upstream }> = asy
       response: { 200: z.object({ results: z.array(z.looseObject({ ok: z.boolean() })) }), ...errorResponses(400, 403, 404, 503) },
     },
   }, async (request) => {
-    const notification = await upstream.json<{ employee: { id: string }; items: NotificationItem[] }>('notifications', request, {
+    const { body: notification, headers } = await upstream.jsonWithHeaders<{ employee: { id: string }; items: NotificationItem[] }>('notifications', request, {
       method: 'GET',
       path: `/v1/notifications/${request.params.notificationId}`,
     });
@@ -120,17 +121,25 @@ export const composedRoutes: FastifyPluginAsyncZod<{ upstream: Upstream }> = asy
     }
     const items = notification.items.filter((item) => item.state === 'pending' && (!wanted || wanted.includes(item.id)));
     if (items.length === 0) return { results: [] };
-    const batch = await upstream.json<{ results: { ok: boolean }[] }>('accounts', request, {
-      method: 'POST',
-      path: '/v1/accounts/batch',
-      body: {
-        actions: items.map((item) => ({
-          providerId: item.providerId,
-          employeeId: notification.employee.id,
-          action: item.action === 'provision' ? 'mark-provisioned' : 'mark-deprovisioned',
-        })),
-      },
-    });
+    // The requests began with the hire (or the termination): carrying them out continues that trace, in a span
+    // linked to this request's own, so an operator sees the whole journey of the hire in one trace.
+    const batch = await withSpanInTrace(
+      'complete notification',
+      headers.get(TRACE_ORIGIN_HEADER),
+      () =>
+        upstream.json<{ results: { ok: boolean }[] }>('accounts', request, {
+          method: 'POST',
+          path: '/v1/accounts/batch',
+          body: {
+            actions: items.map((item) => ({
+              providerId: item.providerId,
+              employeeId: notification.employee.id,
+              action: item.action === 'provision' ? 'mark-provisioned' : 'mark-deprovisioned',
+            })),
+          },
+        }),
+      { 'provisio.notification.id': request.params.notificationId },
+    );
     return { results: batch.results.map((result, index) => ({ itemId: items[index]!.id, ...result })) };
   });
 };

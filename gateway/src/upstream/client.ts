@@ -49,20 +49,30 @@ export function createUpstream(urls: ServiceUrls, timeoutMs: number) {
     }
   }
 
+  /** Calls and parses a JSON answer, with the answer's headers; an error answer is passed on as it is. */
+  async function jsonWithHeaders<T>(
+    service: ServiceName,
+    request: FastifyRequest,
+    init: { method: string; path: string; body?: unknown },
+  ): Promise<{ body: T; headers: Headers }> {
+    const response = await call(service, request, init);
+    let parsed: unknown;
+    try {
+      parsed = response.body ? (JSON.parse(response.body) as unknown) : undefined;
+    } catch (error) {
+      request.log.warn({ err: error, service, status: response.status }, 'service answered something that is not JSON');
+      throw new UnavailableError(5, `The ${service} service`, { cause: error });
+    }
+    if (response.status >= 400) throw UpstreamError.from(response.status, parsed, response.headers.get('retry-after'));
+    return { body: parsed as T, headers: response.headers };
+  }
+
   return {
     call,
+    jsonWithHeaders,
     /** Calls and parses a JSON answer; an error answer is passed on to the caller as it is. */
     async json<T>(service: ServiceName, request: FastifyRequest, init: { method: string; path: string; body?: unknown }): Promise<T> {
-      const response = await call(service, request, init);
-      let parsed: unknown;
-      try {
-        parsed = response.body ? (JSON.parse(response.body) as unknown) : undefined;
-      } catch (error) {
-        request.log.warn({ err: error, service, status: response.status }, 'service answered something that is not JSON');
-        throw new UnavailableError(5, `The ${service} service`, { cause: error });
-      }
-      if (response.status >= 400) throw UpstreamError.from(response.status, parsed, response.headers.get('retry-after'));
-      return parsed as T;
+      return (await jsonWithHeaders<T>(service, request, init)).body;
     },
   };
 }

@@ -1,4 +1,18 @@
-export { injectTraceContext, extractTraceContext, withPublishSpan, withConsumeSpan, type HeaderCarrier } from './propagation.js';
+export {
+  injectTraceContext,
+  extractTraceContext,
+  withPublishSpan,
+  withConsumeSpan,
+  activeTraceparent,
+  startSpanInTrace,
+  withSpanInTrace,
+  traceparentOf,
+  runInSpan,
+  endSpans,
+  TRACE_ORIGIN_HEADER,
+  type HeaderCarrier,
+  type SpanInTraceOptions,
+} from './propagation.js';
 export { telemetryConfigSchema, loadTelemetryConfig, type TelemetryConfig } from './config.js';
 export { startTelemetry, activeTelemetry, type Telemetry, type TelemetryOptions } from './start.js';
 export { fastifyTelemetry } from './fastify.js';
@@ -15,3 +29,4 @@ export {
   type GaugeDefinition,
   type GaugeReading,
 } from './metrics.js';
+export type { Span } from '@opentelemetry/api';

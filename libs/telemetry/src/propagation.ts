@@ -1,10 +1,16 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
 
 /** Anything with get/set of string headers: NATS `MsgHdrs`, a plain map. */
 export interface HeaderCarrier {
   get(key: string): string;
   set(key: string, value: string): void;
 }
+
+/**
+ * A service's answer header naming the trace a record began in (W3C traceparent), for a caller that continues
+ * it (the gateway completing a notification continues the hire's trace). Internal: the gateway does not pass it on.
+ */
+export const TRACE_ORIGIN_HEADER = 'provisio-trace-origin';
 
 const tracer = () => trace.getTracer('@provisio/messaging');
 
@@ -63,4 +69,65 @@ export function withConsumeSpan<R>(
     },
   }, parent);
   return inSpan(span, parent, fn);
+}
+
+/**
+ * The W3C `traceparent` of the active span (null without one, or when no telemetry is started): to store with
+ * work that another transaction or process finishes later (an inbox row, a notification), so that work can
+ * continue the same trace with `startSpanInTrace`.
+ */
+export function activeTraceparent(ctx: Context = context.active()): string | null {
+  const carrier: Record<string, string> = {};
+  propagation.inject(ctx, carrier);
+  return carrier.traceparent ?? null;
+}
+
+export interface SpanInTraceOptions {
+  attributes?: Attributes;
+  /** Spans of the work at hand that belong to other traces (a batch span, the request that triggered it). */
+  links?: Link[];
+}
+
+/**
+ * Starts a span in the trace a stored `traceparent` names: work done now (a batch, a later request) on
+ * behalf of something that began in that trace. Without a stored trace it starts under the active span.
+ * The caller ends it.
+ */
+export function startSpanInTrace(name: string, traceparent: string | null | undefined, options: SpanInTraceOptions = {}): Span {
+  const parent = traceparent
+    ? propagation.extract(context.active(), { traceparent }, { get: (carrier, key) => carrier[key as 'traceparent'], keys: () => ['traceparent'] })
+    : context.active();
+  return tracer().startSpan(name, { kind: SpanKind.INTERNAL, attributes: options.attributes, links: options.links }, parent);
+}
+
+/**
+ * Runs `fn` inside a span of the stored trace, linked to the active span: what `fn` calls (HTTP, publishes)
+ * continues that trace. Without a stored trace, `fn` runs as it would have.
+ */
+export function withSpanInTrace<R>(name: string, traceparent: string | null | undefined, fn: () => Promise<R>, attributes?: Attributes): Promise<R> {
+  if (!traceparent) return fn();
+  const current = trace.getSpanContext(context.active());
+  const span = startSpanInTrace(name, traceparent, { attributes, links: current ? [{ context: current }] : [] });
+  return inSpan(span, context.active(), () => fn());
+}
+
+/** The W3C `traceparent` that makes later work a child of `span`. */
+export function traceparentOf(span: Span): string | null {
+  return activeTraceparent(trace.setSpan(context.active(), span));
+}
+
+/** Runs `fn` with `span` active (what it does is traced under it); the caller ends the span. */
+export function runInSpan<R>(span: Span, fn: () => Promise<R>): Promise<R> {
+  return context.with(trace.setSpan(context.active(), span), fn);
+}
+
+/** Ends spans of one piece of work, marked failed with `error` when it failed. */
+export function endSpans(spans: readonly Span[], error?: unknown): void {
+  for (const span of spans) {
+    if (error !== undefined) {
+      span.recordException(error instanceof Error ? error : new Error(String(error)));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    }
+    span.end();
+  }
 }

@@ -17,6 +17,8 @@ export interface AccountEventsTable {
   stacked_at: Date | null;
   stack_attempts: Generated<number>;
   stack_error: string | null;
+  /** The trace of the consumer span that recorded the event (W3C traceparent), for the stacking span. */
+  trace_parent: string | null;
 }
 
 export interface NotificationsTable {
@@ -30,6 +32,8 @@ export interface NotificationsTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   closed_at: Date | null;
+  /** The trace of the stacking that opened it (W3C traceparent): its completion continues that trace. */
+  origin_traceparent: string | null;
 }
 
 export interface NotificationItemsTable {

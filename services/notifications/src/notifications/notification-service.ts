@@ -74,13 +74,18 @@ export function createNotificationService({ db, repo, now = () => new Date() }: 
     return rows.map((row) => toNotification(row, byNotification.get(row.id) ?? []));
   }
 
-  async function get(principal: Principal, id: string): Promise<Notification> {
+  /** One of the caller's notifications, and the trace that opened it (W3C traceparent; its completion continues it). */
+  async function find(principal: Principal, id: string): Promise<{ notification: Notification; traceOrigin: string | null }> {
     return snapshot(async (tx) => {
       const row = await repo.find(tx, inboxOf(principal), id);
       if (!row) throw new NotFoundError(`Notification ${id} was not found.`);
       const [notification] = await withItems(tx, principal.companyId, [row]);
-      return notification!;
+      return { notification: notification!, traceOrigin: row.origin_traceparent };
     });
+  }
+
+  async function get(principal: Principal, id: string): Promise<Notification> {
+    return (await find(principal, id)).notification;
   }
 
   return {
@@ -97,6 +102,7 @@ export function createNotificationService({ db, repo, now = () => new Date() }: 
     },
 
     get,
+    find,
 
     /** Marks the notification read (once: reading it again changes nothing and emits nothing). */
     async markRead(principal: Principal, id: string): Promise<Notification> {

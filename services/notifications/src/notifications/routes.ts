@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorResponses, principalOf, requireRole, type FastifyPluginAsyncZod } from '@provisio/service-kit';
+import { TRACE_ORIGIN_HEADER } from '@provisio/telemetry';
 import type { NotificationService } from './notification-service.js';
 import { listQuery, notificationListSchema, notificationParams, notificationSchema, unreadCountSchema } from './schemas.js';
 
@@ -32,7 +33,12 @@ export const notificationRoutes: FastifyPluginAsyncZod<{ service: NotificationSe
       params: notificationParams,
       response: { 200: notificationSchema, ...errorResponses(400, 403, 404) },
     },
-  }, async (request) => service.get(principalOf(request), request.params.notificationId));
+  }, async (request, reply) => {
+    const { notification, traceOrigin } = await service.find(principalOf(request), request.params.notificationId);
+    // For the gateway's completion of it, which continues the trace that opened it; the gateway does not pass it on.
+    if (traceOrigin) void reply.header(TRACE_ORIGIN_HEADER, traceOrigin);
+    return notification;
+  });
 
   app.post('/v1/notifications/:notificationId/read', {
     onRequest: assignees,

@@ -1,19 +1,21 @@
 import type { Transaction } from 'kysely';
 import { accountStatusChanged, type AccountStatusChanged } from '@provisio/contracts';
 import type { Consumer } from '@provisio/messaging';
+import { activeTraceparent } from '@provisio/telemetry';
 import type { NotificationsDb } from '../tables.js';
-import type { StackingRepository } from './stacking-repository.js';
+import type { RecordedEvent, StackingRepository } from './stacking-repository.js';
 
 /**
  * Collects the status events handled in a transaction and records them with one insert just before it commits
  * (`flush`, the group commit's `beforeCommit`): in the same transaction that marks them processed.
  */
 export function createInboxRecorder(repo: Pick<StackingRepository, 'recordEvents'>) {
-  const waiting = new WeakMap<object, AccountStatusChanged[]>();
+  const waiting = new WeakMap<object, RecordedEvent[]>();
   return {
+    /** Keeps the event with the active trace (the consumer's span), which the stacker's span continues. */
     add(tx: Transaction<NotificationsDb>, event: AccountStatusChanged): void {
       const list = waiting.get(tx) ?? [];
-      list.push(event);
+      list.push({ event, traceParent: activeTraceparent() });
       waiting.set(tx, list);
     },
     async flush(tx: Transaction<NotificationsDb>): Promise<void> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { createWorkLoop, type ConsumerLogger } from '@provisio/messaging';
+import { endSpans, runInSpan, startSpanInTrace, traceparentOf, type Span } from '@provisio/telemetry';
 import { emitNotificationChanged } from '../notifications/notification-changes.js';
 import type { NotificationsDb } from '../tables.js';
 import { planEmployee, type EmployeePlan } from './stacking-plan.js';
@@ -38,8 +39,34 @@ export interface Stacker {
 export function createStacker({ db, repo, logger, batchSize = 500, pollIntervalMs = 1_000 }: StackerOptions): Stacker {
   const stats = { batches: 0, events: 0, failedBatches: 0 };
 
-  async function stack(tx: Transaction<NotificationsDb>, claimed: Claimed[]): Promise<number> {
+  /**
+   * Traces a batch: a span for the batch (its queries run under it), and for each event a span in the event's
+   * own trace (the hire's), linked to the batch span; an employee's first event's span is the employee's (its
+   * announcements are sent in it, a notification opened here keeps its trace for the completion). The caller
+   * ends the spans, after the commit.
+   */
+  function traceBatch(claimed: readonly Claimed[], spans: Span[]): { batchSpan: Span; spanOf: Map<string, Span> } {
+    const batchSpan = startSpanInTrace('stack notifications', null, { attributes: { 'provisio.stack.events': claimed.length } });
+    spans.push(batchSpan);
+    const spanOf = new Map<string, Span>();
+    for (const row of claimed) {
+      const span = startSpanInTrace('stack account.status_changed', row.traceParent, {
+        attributes: { 'provisio.company.id': row.companyId, 'provisio.employee.id': row.employeeId, 'provisio.provider.id': row.providerId },
+        links: [{ context: batchSpan.spanContext() }],
+      });
+      spans.push(span);
+      if (!spanOf.has(employeeKey(row))) spanOf.set(employeeKey(row), span);
+    }
+    return { batchSpan, spanOf };
+  }
+
+  async function stack(tx: Transaction<NotificationsDb>, claimed: Claimed[], spans: Span[]): Promise<number> {
     if (claimed.length === 0) return 0;
+    const { batchSpan, spanOf } = traceBatch(claimed, spans);
+    return runInSpan(batchSpan, () => stackTraced(tx, claimed, spanOf));
+  }
+
+  async function stackTraced(tx: Transaction<NotificationsDb>, claimed: Claimed[], spanOf: Map<string, Span>): Promise<number> {
     const employees = new Map<string, Employee>();
     const accounts = new Map<string, Claimed>();
     for (const row of claimed) {
@@ -50,7 +77,7 @@ export function createStacker({ db, repo, logger, batchSize = 500, pollIntervalM
     const events = await repo.accountEvents(tx, [...accounts.values()]);
     const models = await repo.loadEmployees(tx, [...employees.values()]);
 
-    const planned: (Employee & { model: NonNullable<ReturnType<typeof models.get>>; changes: EmployeePlan['changes'] })[] = [];
+    const planned: (Employee & { model: NonNullable<ReturnType<typeof models.get>>; changes: EmployeePlan['changes']; traceParent: string | null })[] = [];
     for (const [key, employee] of employees) {
       const model = models.get(key)!;
       // Accounts in the order their news arrived.
@@ -61,13 +88,15 @@ export function createStacker({ db, repo, logger, batchSize = 500, pollIntervalM
         randomUUID,
       );
       if (plan.outcomes.length > 0) logger.debug({ ...employee, outcomes: plan.outcomes }, 'requests stacked');
-      planned.push({ ...employee, model, changes: plan.changes });
+      planned.push({ ...employee, model, changes: plan.changes, traceParent: spanOf.has(key) ? traceparentOf(spanOf.get(key)!) : null });
     }
 
     await repo.write(tx, planned);
     for (const { companyId, employeeId, changes } of planned) {
+      // Announced in the employee's trace (the hire's), like the stacking itself.
+      const span = spanOf.get(employeeKey({ companyId, employeeId }))!;
       for (const { notification, pending: pendingItems, change } of changes) {
-        await emitNotificationChanged(
+        await runInSpan(span, () => emitNotificationChanged(
           tx,
           {
             id: notification.id,
@@ -79,7 +108,7 @@ export function createStacker({ db, repo, logger, batchSize = 500, pollIntervalM
             pending: pendingItems,
           },
           change,
-        );
+        ));
       }
     }
     await repo.markStacked(tx, claimed.map((row) => row.seq));
@@ -89,29 +118,35 @@ export function createStacker({ db, repo, logger, batchSize = 500, pollIntervalM
   /** One batch; on failure, the same work employee by employee. Returns how many events it claimed. */
   async function batch(): Promise<number> {
     let claimedRows: Claimed[] = [];
+    const spans: Span[] = [];
     try {
       const stacked = await db.transaction(async (tx) => {
         claimedRows = await repo.claim(tx, batchSize);
-        return stack(tx, claimedRows);
+        return stack(tx, claimedRows, spans);
       });
+      endSpans(spans);
       if (stacked > 0) {
         stats.batches += 1;
         stats.events += stacked;
       }
       return stacked;
     } catch (error) {
+      endSpans(spans, error);
       stats.failedBatches += 1;
       const employees = new Map(claimedRows.map((row) => [employeeKey(row), { companyId: row.companyId, employeeId: row.employeeId }]));
       if (employees.size === 0) throw error;
       logger.warn({ err: error, employees: employees.size }, 'stacking batch failed; retrying employee by employee');
       for (const employee of employees.values()) {
         let mine: Claimed[] = [];
+        const employeeSpans: Span[] = [];
         try {
           await db.transaction(async (tx) => {
             mine = await repo.claim(tx, batchSize, employee);
-            await stack(tx, mine);
+            await stack(tx, mine, employeeSpans);
           });
+          endSpans(employeeSpans);
         } catch (employeeError) {
+          endSpans(employeeSpans, employeeError);
           const reason = employeeError instanceof Error ? employeeError.message : String(employeeError);
           logger.error({ err: employeeError, ...employee, events: mine.length }, 'stacking an employee failed');
           if (mine.length > 0) await db.transaction((tx) => repo.recordFailure(tx, mine.map((row) => row.seq), reason)).catch(() => undefined);

@@ -15,9 +15,16 @@ export interface Account extends Employee {
   providerId: string;
 }
 
+/** A status event as the consumer records it, with the trace it arrived in. */
+export interface RecordedEvent {
+  event: AccountStatusChanged;
+  traceParent: string | null;
+}
+
 /** An event recorded by the consumer and not stacked yet. */
 export interface Claimed extends Account {
   seq: number;
+  traceParent: string | null;
 }
 
 /** After this many failed attempts an event is left aside (with its error) instead of being retried. */
@@ -36,12 +43,12 @@ function employeeTuples(employees: readonly Employee[]) {
 export function createStackingRepository() {
   return {
     /** Records status events; a version already recorded is not recorded again. */
-    async recordEvents(tx: Tx, events: readonly AccountStatusChanged[]): Promise<void> {
+    async recordEvents(tx: Tx, events: readonly RecordedEvent[]): Promise<void> {
       if (events.length === 0) return;
       await tx
         .insertInto('account_events')
         .values(
-          events.map((event) => ({
+          events.map(({ event, traceParent }) => ({
             company_id: event.companyId,
             employee_id: event.employeeId,
             provider_id: event.providerId,
@@ -52,6 +59,7 @@ export function createStackingRepository() {
             previous_assignee_id: event.previousAssigneeId ?? null,
             due_at: event.dueAt === null ? null : new Date(event.dueAt),
             at: new Date(event.at),
+            trace_parent: traceParent,
           })),
         )
         .onConflict((oc) => oc.doNothing())
@@ -65,7 +73,7 @@ export function createStackingRepository() {
     async claim(tx: Tx, limit: number, only?: Employee): Promise<Claimed[]> {
       let query = tx
         .selectFrom('account_events')
-        .select(['received_seq', 'company_id', 'employee_id', 'provider_id'])
+        .select(['received_seq', 'company_id', 'employee_id', 'provider_id', 'trace_parent'])
         .where('stacked_at', 'is', null)
         .where('stack_attempts', '<', MAX_STACK_ATTEMPTS)
         .orderBy('received_seq')
@@ -74,7 +82,13 @@ export function createStackingRepository() {
         .skipLocked();
       if (only) query = query.where('company_id', '=', only.companyId).where('employee_id', '=', only.employeeId);
       const rows = await query.execute();
-      return rows.map((row) => ({ seq: row.received_seq, companyId: row.company_id, employeeId: row.employee_id, providerId: row.provider_id }));
+      return rows.map((row) => ({
+        seq: row.received_seq,
+        companyId: row.company_id,
+        employeeId: row.employee_id,
+        providerId: row.provider_id,
+        traceParent: row.trace_parent,
+      }));
     },
 
     /**
@@ -182,7 +196,10 @@ export function createStackingRepository() {
      * updated before new open ones are inserted. A second open notification for a key is refused by the
      * index and the whole batch rolls back.
      */
-    async write(tx: Tx, companyAndEmployee: readonly (Employee & { model: EmployeeModel; changes: NotificationChange[] })[]): Promise<void> {
+    async write(
+      tx: Tx,
+      companyAndEmployee: readonly (Employee & { model: EmployeeModel; changes: NotificationChange[]; traceParent?: string | null })[],
+    ): Promise<void> {
       const changes = companyAndEmployee.flatMap((e) => e.changes.map((change) => ({ ...change, employee: e })));
       const items = companyAndEmployee.flatMap((e) => e.model.items.map((item) => ({ item, employee: e })));
 
@@ -210,6 +227,7 @@ export function createStackingRepository() {
               read: notification.read,
               version: notification.version,
               closed_at: notification.state === 'done' ? sql<Date>`now()` : null,
+              origin_traceparent: employee.traceParent ?? null,
             })),
           )
           .execute();
