@@ -11,7 +11,9 @@ import { consumeProviderEvents } from './display/provider-names.js';
 import { createNotificationRepository } from './notifications/repository.js';
 import { createNotificationService } from './notifications/notification-service.js';
 import { consumeWorkflowEvents } from './overdue/handlers.js';
+import { createOverdueRepository } from './overdue/overdue-repository.js';
 import { createOverdueService } from './overdue/overdue-service.js';
+import { createOverdueSweep, type OverdueSweep } from './overdue/overdue-sweep.js';
 import { groupCommit } from './stacking/group-commit.js';
 import { consumeAccountEvents, createInboxRecorder } from './stacking/handlers.js';
 import { createStacker, type Stacker } from './stacking/stacker.js';
@@ -25,7 +27,9 @@ export interface NotificationsService {
   /** The durable consumers by purpose; their `stats` tell what each message did. */
   consumers: Record<'accounts' | 'roster' | 'providers' | 'workflows', Consumer>;
   stacker: Stacker;
-  /** Starts the outbox relay, the stacker and the consumers (the app is ready to `listen` or `inject` already). */
+  /** Marks items whose due date has passed overdue and announces them; `sweep()` runs one now. */
+  overdueSweep: OverdueSweep;
+  /** Starts the outbox relay, the stacker, the overdue sweep and the consumers (the app is ready to `listen` or `inject` already). */
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -49,6 +53,9 @@ export async function createNotificationsService(config: NotificationsConfig, lo
     const stackingRepo = createStackingRepository();
     const stacker = createStacker({ db: runtime.db, repo: stackingRepo, logger, batchSize: config.NOTIFICATIONS_STACK_BATCH });
     const inbox = createInboxRecorder(stackingRepo);
+    const overdueRepo = createOverdueRepository();
+    const overdue = createOverdueService({ repo: stackingRepo, dueItems: overdueRepo });
+    const overdueSweep = createOverdueSweep({ db: runtime.db, repo: overdueRepo, overdue, logger, intervalMs: config.NOTIFICATIONS_OVERDUE_SWEEP_MS });
     // Consumer names are durable: never rename them. The accounts consumer is not the runtime's: it records
     // events with group commits, whose commits wake the stacker, so it is started and stopped here.
     const consumers = {
@@ -71,7 +78,7 @@ export async function createNotificationsService(config: NotificationsConfig, lo
       providers: consumeProviderEvents(runtime.consumer({ name: 'notifications-providers', stream: 'PROVIDERS' })),
       workflows: consumeWorkflowEvents(
         runtime.consumer({ name: 'notifications-workflows', stream: 'WORKFLOWS' }),
-        createOverdueService({ repo: stackingRepo }),
+        overdue,
       ),
     };
 
@@ -88,14 +95,17 @@ export async function createNotificationsService(config: NotificationsConfig, lo
       runtime,
       consumers,
       stacker,
+      overdueSweep,
       async start() {
         await runtime.start();
         stacker.start();
+        overdueSweep.start();
         await consumers.accounts.start();
       },
       async close() {
         await consumers.accounts.stop();
         await stacker.stop();
+        await overdueSweep.stop();
         await runtime.close(() => app.close());
       },
     };

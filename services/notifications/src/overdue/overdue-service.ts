@@ -1,21 +1,46 @@
 import type { Transaction } from 'kysely';
 import type { WorkflowTaskOverdue } from '@provisio/contracts';
 import { emitNotificationChanged } from '../notifications/notification-changes.js';
-import type { StackingRepository } from '../stacking/stacking-repository.js';
+import { employeeKey, type Employee, type StackingRepository } from '../stacking/stacking-repository.js';
 import type { NotificationsDb } from '../tables.js';
+import type { DueItem, OverdueRepository } from './overdue-repository.js';
 
-/** The workflow says a task passed its due date: its still-pending items show as overdue, and their notifications change. */
-export function createOverdueService({ repo }: { repo: Pick<StackingRepository, 'lockEmployees' | 'markOverdue' | 'bump'> }) {
+export interface OverdueServiceDeps {
+  repo: Pick<StackingRepository, 'lockEmployees' | 'markOverdue' | 'bump'>;
+  dueItems: Pick<OverdueRepository, 'markDue'>;
+}
+
+/**
+ * Items become overdue in two ways: the workflow says their task passed its due date, or their own due date
+ * passes (the sweep). Either way, under the employees' stacking locks, each notification with a newly
+ * overdue item goes one version up and is announced once.
+ */
+export function createOverdueService({ repo, dueItems }: OverdueServiceDeps) {
+  /** One version up and one `notification.changed` per notification, in id order. */
+  async function announce(tx: Transaction<NotificationsDb>, notificationIds: readonly string[]): Promise<void> {
+    for (const id of [...notificationIds].sort()) {
+      const changed = await repo.bump(tx, id);
+      if (changed) await emitNotificationChanged(tx, { ...changed, pending: changed.pending ?? 0 }, 'updated');
+    }
+  }
+
   return {
     async markOverdue(tx: Transaction<NotificationsDb>, event: WorkflowTaskOverdue): Promise<string[]> {
       const employee = { companyId: event.companyId, employeeId: event.employeeId };
       await repo.lockEmployees(tx, [employee]);
       const notificationIds = await repo.markOverdue(tx, employee, event.action, event.providerIds);
-      for (const id of notificationIds.sort()) {
-        const changed = await repo.bump(tx, id);
-        if (changed) await emitNotificationChanged(tx, { ...changed, pending: changed.pending ?? 0 }, 'updated');
-      }
+      await announce(tx, notificationIds);
       return notificationIds;
+    },
+
+    /** Items found past due (`OverdueRepository.findDue`): all their employees' due items are marked; returns what changed. */
+    async markDue(tx: Transaction<NotificationsDb>, items: readonly DueItem[]): Promise<{ marked: number; notificationIds: string[] }> {
+      if (items.length === 0) return { marked: 0, notificationIds: [] };
+      const employees = [...new Map<string, Employee>(items.map((item) => [employeeKey(item), { companyId: item.companyId, employeeId: item.employeeId }])).values()];
+      await repo.lockEmployees(tx, employees);
+      const result = await dueItems.markDue(tx, employees);
+      await announce(tx, result.notificationIds);
+      return result;
     },
   };
 }
