@@ -1,14 +1,32 @@
 import { AckPolicy, DeliverPolicy, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import { headers as natsHeaders } from '@nats-io/transport-node';
+import { INVALID_SPAN_CONTEXT, trace } from '@opentelemetry/api';
 import { sql, type Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { Database } from '@provisio/db';
-import { consumerMetrics, memoize, registerGauges, withConsumeSpan } from '@provisio/telemetry';
+import {
+  consumerMetrics,
+  endSpans,
+  memoize,
+  registerGauges,
+  runInSpan,
+  startConsumeSpan,
+  withConsumeSpan,
+  type Span,
+} from '@provisio/telemetry';
 import type { Broker } from './connection.js';
 import { cloudEventSchema, eventKey, type CloudEvent, type EventDefinition } from './cloudevent.js';
 import { isNotFound, STREAMS, type StreamName } from './streams.js';
 
 export type Handler<T> = (event: CloudEvent<T>, tx: Transaction<unknown>) => Promise<void>;
+
+/** An event of a batch, with the consumer span it is processed under (for a trace to continue later). */
+export interface BatchItem<T> {
+  event: CloudEvent<T>;
+  span: Span;
+}
+/** Applies the new events of a batch (duplicates removed), in the order they were delivered. */
+export type BatchHandler<T> = (items: BatchItem<T>[], tx: Transaction<unknown>) => Promise<void>;
 
 export interface ConsumerLogger {
   debug(obj: object, msg: string): void;
@@ -35,6 +53,15 @@ export interface ConsumerOptions {
   backoffMs?: readonly number[];
   /** Messages handled at once. Handlers must therefore not depend on the order of events. */
   concurrency?: number;
+  /**
+   * Applies the messages that are waiting together, up to this many in one transaction (one insert records
+   * them processed, each handler sees its events at once), one batch at a time: a single message is handled at
+   * once, a backlog in few commits. A batch that fails is applied again message by message, so only a failing
+   * message is retried. Without it, messages are handled one transaction each, `concurrency` at a time.
+   */
+  batchSize?: number;
+  /** Called after a transaction that applied at least one new event has committed. */
+  onCommit?: () => void;
   ackWaitMs?: number;
 }
 
@@ -43,6 +70,8 @@ export type Outcome = 'applied' | 'duplicate' | 'ignored' | 'retry' | 'dead-lett
 export interface Consumer {
   /** Registers the handler of one event type; call before `start`. */
   on<S extends z.ZodType>(definition: EventDefinition<string, S>, handler: Handler<z.output<S>>): Consumer;
+  /** Registers a handler that takes the new events of a batch at once (see `batchSize`). */
+  onBatch<S extends z.ZodType>(definition: EventDefinition<string, S>, handler: BatchHandler<z.output<S>>): Consumer;
   start(): Promise<void>;
   /** Stops pulling, waits for the messages in hand to finish. */
   stop(): Promise<void>;
@@ -50,9 +79,17 @@ export interface Consumer {
   readonly stats: Record<Outcome, number>;
 }
 
+/** Each route can take one event or a batch: `on` and `onBatch` handlers are adapted to both. */
 interface Route {
   schema: z.ZodType;
   handler: Handler<unknown>;
+  batchHandler: BatchHandler<unknown>;
+}
+
+interface Readable {
+  msg: JsMsg;
+  event: CloudEvent;
+  route: Route;
 }
 
 const encoder = new TextEncoder();
@@ -114,45 +151,49 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   }
 
   async function apply(event: CloudEvent, route: Route): Promise<'applied' | 'duplicate'> {
-    return db.transaction(async (tx) => {
+    const outcome = await db.transaction(async (tx) => {
       const inserted = await sql`insert into processed_events (consumer, event_key) values (${name}, ${eventKey(event)})
         on conflict do nothing`.execute(tx);
-      if (Number(inserted.numAffectedRows ?? 0) === 0) return 'duplicate';
+      if (Number(inserted.numAffectedRows ?? 0) === 0) return 'duplicate' as const;
       await route.handler(event, tx);
-      return 'applied';
+      return 'applied' as const;
     });
+    if (outcome === 'applied') options.onCommit?.();
+    return outcome;
   }
 
-  async function handle(msg: JsMsg): Promise<void> {
-    let parsed: CloudEvent;
-    let route: Route | undefined;
+  /** Parses a message; one that cannot be applied is dead-lettered or (a type without a handler) acknowledged. */
+  async function read(msg: JsMsg): Promise<Readable | undefined> {
     metrics.received(msg.info.deliveryCount);
     try {
       const envelope = cloudEventSchema.safeParse(msg.json());
-      if (!envelope.success) return await deadLetter(msg, `not a CloudEvent: ${envelope.error.message}`);
-      route = routes.get(envelope.data.type);
+      if (!envelope.success) return void (await deadLetter(msg, `not a CloudEvent: ${envelope.error.message}`));
+      const route = routes.get(envelope.data.type);
       if (!route) {
         stats.ignored += 1;
         metrics.finished('ignored');
         msg.ack();
-        return;
+        return undefined;
       }
       const data = route.schema.safeParse(envelope.data.data);
-      if (!data.success) return await deadLetter(msg, `invalid ${envelope.data.type} data: ${data.error.message}`);
-      parsed = { ...envelope.data, data: data.data };
+      if (!data.success) return void (await deadLetter(msg, `invalid ${envelope.data.type} data: ${data.error.message}`));
+      return { msg, event: { ...envelope.data, data: data.data }, route };
     } catch (error) {
-      return await deadLetter(msg, `unreadable message: ${error instanceof Error ? error.message : String(error)}`);
+      return void (await deadLetter(msg, `unreadable message: ${error instanceof Error ? error.message : String(error)}`));
     }
+  }
 
+  /** Applies one message in its own transaction: ack, nak with backoff, or dead letter after too many tries. */
+  async function applyOne({ msg, event, route }: Readable): Promise<void> {
     await withConsumeSpan(msg.subject, name, msg.headers, async (span) => {
-      span.setAttribute('messaging.message.id', parsed.id);
+      span.setAttribute('messaging.message.id', event.id);
       const started = performance.now();
       try {
-        const outcome = await apply(parsed, route);
+        const outcome = await apply(event, route);
         stats[outcome] += 1;
         metrics.finished(outcome, (performance.now() - started) / 1000);
         msg.ack();
-        logger.debug({ consumer: name, type: parsed.type, eventId: parsed.id, outcome }, 'event handled');
+        logger.debug({ consumer: name, type: event.type, eventId: event.id, outcome }, 'event handled');
       } catch (error) {
         const deliveries = msg.info.deliveryCount;
         const reason = error instanceof Error ? error.message : String(error);
@@ -163,10 +204,106 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         }
         const delay = backoffMs[Math.min(deliveries, backoffMs.length) - 1] ?? 1_000;
         stats.retry += 1;
-        logger.warn({ consumer: name, type: parsed.type, eventId: parsed.id, deliveries, delay, err: error }, 'event failed; will retry');
+        logger.warn({ consumer: name, type: event.type, eventId: event.id, deliveries, delay, err: error }, 'event failed; will retry');
         msg.nak(delay);
       }
     });
+  }
+
+  async function handle(msg: JsMsg): Promise<void> {
+    const readable = await read(msg);
+    if (readable) await applyOne(readable);
+  }
+
+  /**
+   * Applies messages in one transaction: one insert records the new ones processed (a key seen before, or twice
+   * in the batch, is a duplicate), then each route's handler takes its new events. If that fails, each message is
+   * applied on its own (`applyOne`), so only a failing message is retried or dead-lettered.
+   */
+  async function handleBatch(batch: readonly JsMsg[]): Promise<void> {
+    const ready: Readable[] = [];
+    for (const msg of batch) {
+      const readable = await read(msg);
+      if (readable) ready.push(readable);
+    }
+    if (ready.length === 0) return;
+    const spans = ready.map(({ msg, event }) => {
+      const span = startConsumeSpan(msg.subject, name, msg.headers);
+      span.setAttribute('messaging.message.id', event.id);
+      return span;
+    });
+    const started = performance.now();
+    let outcomes: ('applied' | 'duplicate')[];
+    try {
+      outcomes = await db.transaction(async (tx) => {
+        const keys = ready.map(({ event }) => eventKey(event));
+        const { rows } = await sql<{ event_key: string }>`insert into processed_events (consumer, event_key)
+          select ${name}, k from unnest(${keys}::text[]) as k on conflict do nothing returning event_key`.execute(tx);
+        const fresh = new Set(rows.map((row) => row.event_key));
+        // `delete`: only the first of two equal keys in one batch is new.
+        const result = keys.map((key) => (fresh.delete(key) ? ('applied' as const) : ('duplicate' as const)));
+        const byRoute = new Map<Route, BatchItem<unknown>[]>();
+        ready.forEach(({ event, route }, index) => {
+          if (result[index] !== 'applied') return;
+          const items = byRoute.get(route) ?? [];
+          items.push({ event, span: spans[index]! });
+          byRoute.set(route, items);
+        });
+        for (const [route, items] of byRoute) await route.batchHandler(items, tx);
+        return result;
+      });
+    } catch (error) {
+      endSpans(spans, error);
+      logger.warn({ consumer: name, err: error, messages: ready.length }, 'batch failed; applying its messages one by one');
+      for (const readable of ready) await applyOne(readable);
+      return;
+    }
+    endSpans(spans);
+    const seconds = (performance.now() - started) / 1000;
+    ready.forEach(({ msg }, index) => {
+      stats[outcomes[index]!] += 1;
+      metrics.finished(outcomes[index]!, seconds);
+      msg.ack();
+    });
+    if (outcomes.includes('applied')) options.onCommit?.();
+    logger.debug({ consumer: name, messages: ready.length }, 'batch handled');
+  }
+
+  /** One message after the other, up to `concurrency` at once. */
+  async function consumeEach(iterator: ConsumerMessages): Promise<void> {
+    for await (const msg of iterator) {
+      while (inFlight.size >= concurrency) await Promise.race(inFlight);
+      const task = handle(msg)
+        .catch((error) => logger.error({ consumer: name, err: error }, 'message handling failed; it will be redelivered'))
+        .finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    }
+  }
+
+  /** What arrives while a batch is applied waits and forms the next batch (one batch at a time). */
+  async function consumeInBatches(iterator: ConsumerMessages, size: number): Promise<void> {
+    const waiting: JsMsg[] = [];
+    let running: Promise<void> | undefined;
+    const drain = async (): Promise<void> => {
+      while (waiting.length > 0) {
+        await handleBatch(waiting.splice(0, size)).catch((error) =>
+          logger.error({ consumer: name, err: error }, 'batch handling failed; its messages will be redelivered'),
+        );
+      }
+    };
+    const start = (): void => {
+      running ??= drain().finally(() => {
+        running = undefined;
+        // A message that arrived between the drain's last look and now would otherwise wait for the next one.
+        if (waiting.length > 0) start();
+      });
+    };
+    for await (const msg of iterator) {
+      waiting.push(msg);
+      start();
+      while (waiting.length >= size * 2 && running) await running;
+    }
+    while (running) await running;
   }
 
   async function ensureConsumer(): Promise<void> {
@@ -181,7 +318,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       deliver_policy: DeliverPolicy.All,
       ack_wait: (options.ackWaitMs ?? 30_000) * 1e6,
       max_deliver: -1,
-      max_ack_pending: Math.max(1_000, concurrency * 4),
+      max_ack_pending: Math.max(1_000, concurrency * 4, (options.batchSize ?? 0) * 4),
       filter_subject: filter,
     };
     if (options.replayFromStart) {
@@ -207,25 +344,33 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   const consumer: Consumer = {
     stats,
     on(definition, handler) {
-      routes.set(definition.type, { schema: definition.data, handler: handler as Handler<unknown> });
+      const one = handler as Handler<unknown>;
+      routes.set(definition.type, {
+        schema: definition.data,
+        handler: one,
+        batchHandler: async (items, tx) => {
+          for (const { event, span } of items) await runInSpan(span, () => one(event, tx));
+        },
+      });
+      return consumer;
+    },
+    onBatch(definition, handler) {
+      const batch = handler as BatchHandler<unknown>;
+      routes.set(definition.type, {
+        schema: definition.data,
+        batchHandler: batch,
+        handler: (event, tx) => batch([{ event, span: trace.getActiveSpan() ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT) }], tx),
+      });
       return consumer;
     },
     async start() {
       if (routes.size === 0) throw new Error(`consumer ${name} has no handlers`);
       await ensureConsumer();
       const jsConsumer = await broker.js.consumers.get(broker.ns.stream(options.stream), name);
-      messages = await jsConsumer.consume({ max_messages: concurrency * 2 });
+      const batchSize = options.batchSize;
+      messages = await jsConsumer.consume({ max_messages: batchSize ? batchSize * 2 : concurrency * 2 });
       unregisterGauges = observeServerState();
-      const iterator = messages;
-      loop = (async () => {
-        for await (const msg of iterator) {
-          while (inFlight.size >= concurrency) await Promise.race(inFlight);
-          const task = handle(msg)
-            .catch((error) => logger.error({ consumer: name, err: error }, 'message handling failed; it will be redelivered'))
-            .finally(() => inFlight.delete(task));
-          inFlight.add(task);
-        }
-      })();
+      loop = batchSize ? consumeInBatches(messages, batchSize) : consumeEach(messages);
     },
     async stop() {
       unregisterGauges?.();

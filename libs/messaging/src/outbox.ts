@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context, trace, type Context, type Span } from '@opentelemetry/api';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { injectTraceContext } from '@provisio/telemetry';
 import type { CloudEvent } from './cloudevent.js';
@@ -7,13 +7,18 @@ export const OUTBOX_CHANNEL = 'provisio_outbox';
 
 type Executor = Transaction<unknown> | Kysely<unknown>;
 
-function activeTraceHeaders(): string {
+function traceHeadersOf(ctx: Context): string {
   const traceHeaders: Record<string, string> = {};
-  injectTraceContext(
-    { get: (key) => traceHeaders[key] ?? '', set: (key, value) => void (traceHeaders[key] = value) },
-    context.active(),
-  );
+  injectTraceContext({ get: (key) => traceHeaders[key] ?? '', set: (key, value) => void (traceHeaders[key] = value) }, ctx);
   return JSON.stringify(traceHeaders);
+}
+
+export interface OutboxItem {
+  event: CloudEvent;
+  /** Keeps the events of one record in order. */
+  aggregateId: string;
+  /** The span whose trace the publish continues; the active one when not given. */
+  span?: Span;
 }
 
 /**
@@ -21,13 +26,15 @@ function activeTraceHeaders(): string {
  * and only if the business write commits. `aggregateId` keeps the events of one record in order. One
  * statement for any number of events (a batch of 500 account actions is one insert, not 500).
  */
-export async function emitMany(tx: Executor, items: readonly { event: CloudEvent; aggregateId: string }[]): Promise<void> {
+export async function emitMany(tx: Executor, items: readonly OutboxItem[]): Promise<void> {
   if (items.length === 0) return;
+  const active = traceHeadersOf(context.active());
+  const traces = items.map((item) => (item.span ? traceHeadersOf(trace.setSpan(context.active(), item.span)) : active));
   await sql`insert into outbox (event_id, type, aggregate_id, event, trace_headers)
-    select v.event_id, v.type, v.aggregate_id, v.event, ${activeTraceHeaders()}::jsonb
+    select v.event_id, v.type, v.aggregate_id, v.event, v.trace_headers
     from unnest(${items.map((item) => item.event.id)}::text[], ${items.map((item) => item.event.type)}::text[],
-      ${items.map((item) => item.aggregateId)}::text[], ${items.map((item) => JSON.stringify(item.event))}::jsonb[])
-      with ordinality as v(event_id, type, aggregate_id, event, n)
+      ${items.map((item) => item.aggregateId)}::text[], ${items.map((item) => JSON.stringify(item.event))}::jsonb[], ${traces}::jsonb[])
+      with ordinality as v(event_id, type, aggregate_id, event, trace_headers, n)
     order by v.n`.execute(tx);
   // Wakes the relay at commit (a relay that misses it finds the rows at its next poll).
   await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(tx);

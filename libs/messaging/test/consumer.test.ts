@@ -8,26 +8,42 @@ import { createConsumer, defineEvent, ensureStreams, messagingMigrations, publis
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
 const hired = defineEvent('hr.test_hired', z.object({ companyId: z.string(), who: z.string() }));
 
-describe('idempotent consumer', () => {
-  let testDb: TestDatabase;
-  let db: Database<unknown>;
-  let broker: Awaited<ReturnType<typeof connectTestBroker>>;
-  const consumers: Consumer[] = [];
+/**
+ * A database with `processed_events` and an `applied` table, and a namespace with HR and DEAD_LETTER streams,
+ * for the describe block that calls it; the consumers it lists are stopped afterwards.
+ */
+type Broker = Awaited<ReturnType<typeof connectTestBroker>>;
 
+function consumerFixture(label: string) {
+  const fixture = {
+    testDb: undefined as unknown as TestDatabase,
+    db: undefined as unknown as Database<unknown>,
+    broker: undefined as unknown as Broker,
+    consumers: [] as Consumer[],
+  };
   beforeAll(async () => {
-    testDb = await createTestDatabase('consumer');
-    db = await openDatabase({ url: testDb.url });
-    await db.migrate([messagingMigrations]);
-    await sql`create table applied (who text not null)`.execute(db.kysely);
-    broker = await connectTestBroker(testNamespace());
-    await ensureStreams(broker.jsm, broker.ns, ['HR', 'DEAD_LETTER']);
+    fixture.testDb = await createTestDatabase(label);
+    fixture.db = await openDatabase({ url: fixture.testDb.url });
+    await fixture.db.migrate([messagingMigrations]);
+    await sql`create table applied (who text not null)`.execute(fixture.db.kysely);
+    fixture.broker = await connectTestBroker(testNamespace());
+    await ensureStreams(fixture.broker.jsm, fixture.broker.ns, ['HR', 'DEAD_LETTER']);
   });
   afterAll(async () => {
-    await Promise.all(consumers.map((consumer) => consumer.stop()));
-    await broker.cleanup();
-    await db.close();
-    await testDb.drop();
+    await Promise.all(fixture.consumers.map((consumer) => consumer.stop()));
+    await fixture.broker.cleanup();
+    await fixture.db.close();
+    await fixture.testDb.drop();
   });
+  return fixture;
+}
+
+describe('idempotent consumer', () => {
+  const fixture = consumerFixture('consumer');
+  const { consumers } = fixture;
+  let db: Database<unknown>;
+  let broker: Broker;
+  beforeAll(() => void ({ db, broker } = fixture));
 
   async function appliedCount(who: string) {
     const { rows } = await sql<{ count: number }>`select count(*)::int as count from applied where who = ${who}`.execute(db.kysely);
@@ -123,5 +139,71 @@ describe('idempotent consumer', () => {
       await freshDb.close();
       await fresh.drop();
     }
+  });
+});
+
+describe('consumer in batches', () => {
+  const fixture = consumerFixture('consumer_batch');
+  const { consumers } = fixture;
+  let db: Database<unknown>;
+  let broker: Broker;
+  beforeAll(() => void ({ db, broker } = fixture));
+  /** Each handler call: how many events it was given. */
+  const calls: number[] = [];
+
+  async function applied(prefix: string) {
+    const { rows } = await sql<{ who: string }>`select who from applied where starts_with(who, ${prefix}) order by who`.execute(db.kysely);
+    return rows.map((row) => row.who);
+  }
+
+  function batchConsumer(name: string, options: { onCommit?: () => void; maxDeliveries?: number } = {}) {
+    const consumer = createConsumer({ broker, db, logger: silent, name, stream: 'HR', batchSize: 50, backoffMs: [20], ...options }).onBatch(
+      hired,
+      async (items, tx) => {
+        calls.push(items.length);
+        if (items.some(({ event }) => event.data.who.endsWith('poison'))) throw new Error('cannot apply poison');
+        await sql`insert into applied (who) select unnest(${items.map(({ event }) => event.data.who)}::text[])`.execute(tx);
+      },
+    );
+    consumers.push(consumer);
+    return consumer;
+  }
+
+  // A backlog is applied in a few transactions of many events, each event once, and each commit is announced.
+  it('applies a backlog in batches, each event once', async () => {
+    const events = Array.from({ length: 120 }, (_, i) => hired.build({ companyId: 'c1', who: `backlog-${String(i).padStart(3, '0')}` }, { source: 'test' }));
+    await Promise.all(events.map((event) => publishEvent(broker.js, broker.ns, event)));
+    // Two copies under other message ids (a redelivery from another publisher): the same events again.
+    for (const event of events.slice(0, 2)) await broker.js.publish(broker.ns.subject(event.type), JSON.stringify(event), { msgID: `${event.id}-copy` });
+    let commits = 0;
+    calls.length = 0;
+    const consumer = batchConsumer('batch-backlog', { onCommit: () => (commits += 1) });
+    await consumer.start();
+    await waitFor(() => consumer.stats.applied + consumer.stats.duplicate === 122, { what: 'every message handled' });
+    expect(await applied('backlog-')).toEqual(events.map((event) => event.data.who));
+    expect(consumer.stats).toMatchObject({ applied: 120, duplicate: 2, retry: 0 });
+    // 120 events in batches of at most 50: at least three handler calls, far fewer than one per event.
+    expect(calls.every((size) => size <= 50)).toBe(true);
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    expect(calls.length).toBeLessThan(60);
+    expect(commits).toBe(calls.length);
+    await consumer.stop();
+  });
+
+  // One event that cannot be applied spoils its batch; the batch is applied again message by message, so the
+  // others are applied once and only the failing one is retried and then dead-lettered.
+  it('isolates a failing event of a batch', async () => {
+    const consumer = batchConsumer('batch-poison', { maxDeliveries: 2 });
+    const events = ['mixed-a', 'mixed-b', 'mixed-poison', 'mixed-c'].map((who) => hired.build({ companyId: 'c1', who }, { source: 'test' }));
+    await Promise.all(events.map((event) => publishEvent(broker.js, broker.ns, event)));
+    // Also garbage in the same batch: dead-lettered at once, not retried.
+    await broker.js.publish(broker.ns.subject(hired.type), 'not json {');
+    await consumer.start();
+    await waitFor(() => consumer.stats['dead-lettered'] === 2, { what: 'two dead letters' });
+    expect(await applied('mixed-')).toEqual(['mixed-a', 'mixed-b', 'mixed-c']);
+    expect(consumer.stats.retry).toBe(1);
+    const letter = await broker.jsm.streams.getMessage(broker.ns.stream('DEAD_LETTER'), { last_by_subj: broker.ns.subject('dlq.batch-poison') });
+    expect(letter?.header.get('Provisio-Error')).toContain('cannot apply poison');
+    expect(letter?.header.get('Provisio-Deliveries')).toBe('2');
   });
 });

@@ -3,6 +3,7 @@ export {
   extractTraceContext,
   withPublishSpan,
   withConsumeSpan,
+  startConsumeSpan,
   activeTraceparent,
   startSpanInTrace,
   withSpanInTrace,

@@ -51,15 +51,12 @@ export function withPublishSpan<R>(subject: string, fn: (span: Span) => Promise<
   return inSpan(span, parent, fn);
 }
 
-/** A consumer span for one message, a child of the publisher's span carried in the headers. */
-export function withConsumeSpan<R>(
-  subject: string,
-  consumer: string,
-  headers: HeaderCarrier | undefined,
-  fn: (span: Span) => Promise<R>,
-): Promise<R> {
-  const parent = extractTraceContext(headers);
-  const span = tracer().startSpan(`process ${subject}`, {
+/**
+ * A consumer span for one message, a child of the publisher's span carried in the headers. The caller ends it
+ * (a batch of messages is processed under one span each, ended at the batch's commit).
+ */
+export function startConsumeSpan(subject: string, consumer: string, headers: HeaderCarrier | undefined): Span {
+  return tracer().startSpan(`process ${subject}`, {
     kind: SpanKind.CONSUMER,
     attributes: {
       'messaging.system': 'nats',
@@ -67,8 +64,18 @@ export function withConsumeSpan<R>(
       'messaging.consumer.group.name': consumer,
       'messaging.operation.type': 'process',
     },
-  }, parent);
-  return inSpan(span, parent, fn);
+  }, extractTraceContext(headers));
+}
+
+/** A consumer span for one message around `fn`, a child of the publisher's span carried in the headers. */
+export function withConsumeSpan<R>(
+  subject: string,
+  consumer: string,
+  headers: HeaderCarrier | undefined,
+  fn: (span: Span) => Promise<R>,
+): Promise<R> {
+  const parent = extractTraceContext(headers);
+  return inSpan(startConsumeSpan(subject, consumer, headers), parent, fn);
 }
 
 /**

@@ -5,9 +5,7 @@ export const notificationsConfigSchema = serviceConfigSchema({
   PORT: portSchema(8084),
   NOTIFICATIONS_DATABASE_URL: z.url({ error: 'must be a postgres:// URL' }).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
-  /** Status events the accounts consumer records at once (they share commits, see group-commit.ts). */
-  NOTIFICATIONS_CONCURRENCY: z.coerce.number({ error: 'must be a number' }).int().min(1).max(1_000).default(100),
-  /** Status events stacked per transaction at most. */
+  /** Status events stacked per transaction at most (the accounts consumer takes what is waiting, up to this). */
   NOTIFICATIONS_STACK_BATCH: z.coerce.number({ error: 'must be a number' }).int().min(1).max(2_000).default(500),
   /** How often pending items whose due date has passed are marked overdue and announced (overdue/overdue-sweep.ts). */
   NOTIFICATIONS_OVERDUE_SWEEP_MS: z.coerce

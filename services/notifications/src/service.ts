@@ -1,7 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Transaction } from 'kysely';
-import type { Database } from '@provisio/db';
-import { createConsumer, type Consumer } from '@provisio/messaging';
+import type { Consumer } from '@provisio/messaging';
 import { consumeRoster, rosterMigrations } from '@provisio/roster';
 import { openRuntime, type Runtime } from '@provisio/service-runtime';
 import { createTokenVerifier, tokenVerifierOptions, type Logger, type ServiceApp } from '@provisio/service-kit';
@@ -14,8 +12,7 @@ import { consumeWorkflowEvents } from './overdue/handlers.js';
 import { createOverdueRepository } from './overdue/overdue-repository.js';
 import { createOverdueService } from './overdue/overdue-service.js';
 import { createOverdueSweep, type OverdueSweep } from './overdue/overdue-sweep.js';
-import { groupCommit } from './stacking/group-commit.js';
-import { consumeAccountEvents, createInboxRecorder } from './stacking/handlers.js';
+import { consumeAccountEvents } from './stacking/handlers.js';
 import { createStacker, type Stacker } from './stacking/stacker.js';
 import { createStackingRepository } from './stacking/stacking-repository.js';
 import type { NotificationsDb } from './tables.js';
@@ -26,10 +23,11 @@ export interface NotificationsService {
   runtime: Runtime<NotificationsDb>;
   /** The durable consumers by purpose; their `stats` tell what each message did. */
   consumers: Record<'accounts' | 'roster' | 'providers' | 'workflows', Consumer>;
+  /** Stacks the accounts consumer's batches; its `stats` count them. */
   stacker: Stacker;
   /** Marks items whose due date has passed overdue and announces them; `sweep()` runs one now. */
   overdueSweep: OverdueSweep;
-  /** Starts the outbox relay, the stacker, the overdue sweep and the consumers (the app is ready to `listen` or `inject` already). */
+  /** Starts the outbox relay, the consumers and the overdue sweep (the app is ready to `listen` or `inject` already). */
   start(): Promise<void>;
   close(): Promise<void>;
 }
@@ -51,28 +49,15 @@ export async function createNotificationsService(config: NotificationsConfig, lo
   });
   try {
     const stackingRepo = createStackingRepository();
-    const stacker = createStacker({ db: runtime.db, repo: stackingRepo, logger, batchSize: config.NOTIFICATIONS_STACK_BATCH });
-    const inbox = createInboxRecorder(stackingRepo);
+    const stacker = createStacker({ repo: stackingRepo, logger });
     const overdueRepo = createOverdueRepository();
     const overdue = createOverdueService({ repo: stackingRepo, dueItems: overdueRepo });
     const overdueSweep = createOverdueSweep({ db: runtime.db, repo: overdueRepo, overdue, logger, intervalMs: config.NOTIFICATIONS_OVERDUE_SWEEP_MS });
-    // Consumer names are durable: never rename them. The accounts consumer is not the runtime's: it records
-    // events with group commits, whose commits wake the stacker, so it is started and stopped here.
+    // Consumer names are durable: never rename them. The accounts consumer stacks what is waiting in batches.
     const consumers = {
       accounts: consumeAccountEvents(
-        createConsumer({
-          broker: runtime.broker,
-          db: groupCommit(runtime.db, {
-            beforeCommit: (tx: Transaction<NotificationsDb>) => inbox.flush(tx),
-            onCommit: () => stacker.kick(),
-          }) as Database<unknown>,
-          logger,
-          name: 'notifications-accounts',
-          stream: 'ACCOUNTS',
-          replayFromStart: runtime.freshDatabase,
-          concurrency: config.NOTIFICATIONS_CONCURRENCY,
-        }),
-        inbox,
+        runtime.consumer({ name: 'notifications-accounts', stream: 'ACCOUNTS', batchSize: config.NOTIFICATIONS_STACK_BATCH }),
+        stacker,
       ),
       roster: consumeRoster(runtime.consumer({ name: 'notifications-roster', stream: 'HR' })),
       providers: consumeProviderEvents(runtime.consumer({ name: 'notifications-providers', stream: 'PROVIDERS' })),
@@ -98,13 +83,9 @@ export async function createNotificationsService(config: NotificationsConfig, lo
       overdueSweep,
       async start() {
         await runtime.start();
-        stacker.start();
         overdueSweep.start();
-        await consumers.accounts.start();
       },
       async close() {
-        await consumers.accounts.stop();
-        await stacker.stop();
         await overdueSweep.stop();
         await runtime.close(() => app.close());
       },

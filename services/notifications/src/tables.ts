@@ -13,12 +13,6 @@ export interface AccountEventsTable {
   previous_assignee_id: string | null;
   due_at: Date | null;
   at: Date;
-  received_seq: Generated<number>;
-  stacked_at: Date | null;
-  stack_attempts: Generated<number>;
-  stack_error: string | null;
-  /** The trace of the consumer span that recorded the event (W3C traceparent), for the stacking span. */
-  trace_parent: string | null;
 }
 
 export interface NotificationsTable {

@@ -127,6 +127,9 @@ describe('the overdue sweep', () => {
         ...employees.flatMap((e) => Array.from({ length: e.items }, () => accounts.request(randomUUID(), e.id, assignee.id, PAST))),
       );
       const before = new Map<string, { version: number; events: number }>();
+      for (const e of employees) await stacked(company, e.id, e.items);
+      // Every announcement of the stacking published before counting them (two requests may be stacked apart).
+      await h.service.runtime.relay.flush();
       for (const e of employees) {
         const [notification] = await stacked(company, e.id, e.items);
         before.set(notification!.id, { version: notification!.version, events: (await announced(notification!.id)).length });
@@ -204,6 +207,8 @@ describe('the overdue sweep', () => {
         { what: 'the item marked by the loop' },
       );
       expect(notification!.version).toBe(2);
+      // The sweep counts its work once its transaction has returned, a moment after the commit seen above.
+      await waitFor(() => sweep.stats.items >= 1, { what: "the sweep's counters" });
       expect(sweep.stats).toMatchObject({ items: 1, notifications: 1, failedSweeps: 0 });
     } finally {
       let finished = false;

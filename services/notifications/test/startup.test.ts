@@ -8,8 +8,8 @@ const logger = createLogger({ name: 'notifications', level: 'silent' });
 describe('notifications start-up', () => {
   // A bad variable stops the process with a message that names it.
   it('refuses an invalid configuration, naming the variable', () => {
-    expect(() => loadConfig(notificationsConfigSchema, { ...testEnv('x'), NOTIFICATIONS_DATABASE_URL: 'not a url', NOTIFICATIONS_CONCURRENCY: '0' })).toThrow(
-      /NOTIFICATIONS_DATABASE_URL: must be a postgres:\/\/ URL.*NOTIFICATIONS_CONCURRENCY|NOTIFICATIONS_CONCURRENCY.*NOTIFICATIONS_DATABASE_URL/,
+    expect(() => loadConfig(notificationsConfigSchema, { ...testEnv('x'), NOTIFICATIONS_DATABASE_URL: 'not a url', NOTIFICATIONS_STACK_BATCH: '0' })).toThrow(
+      /NOTIFICATIONS_DATABASE_URL: must be a postgres:\/\/ URL.*NOTIFICATIONS_STACK_BATCH|NOTIFICATIONS_STACK_BATCH.*NOTIFICATIONS_DATABASE_URL/,
     );
   });
 

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import { notificationChanged } from '@provisio/contracts';
-import { emit } from '@provisio/messaging';
+import { emit, emitMany } from '@provisio/messaging';
+import type { Span } from '@provisio/telemetry';
 import type { NotificationsDb } from '../tables.js';
 
 export const EVENT_SOURCE = 'provisio/notifications';
@@ -15,13 +16,8 @@ export interface ChangedNotification {
   pending: number;
 }
 
-/** Announces a created or changed notification through the outbox, in the transaction that changed it. */
-export async function emitNotificationChanged(
-  tx: Transaction<NotificationsDb>,
-  notification: ChangedNotification,
-  change: 'created' | 'updated',
-): Promise<void> {
-  const event = notificationChanged.build(
+function changedEvent(notification: ChangedNotification, change: 'created' | 'updated') {
+  return notificationChanged.build(
     {
       companyId: notification.company_id,
       notificationId: notification.id,
@@ -34,5 +30,24 @@ export async function emitNotificationChanged(
     },
     { source: EVENT_SOURCE, subject: notification.id },
   );
-  await emit(tx as Transaction<unknown>, event, notification.id);
+}
+
+/** Announces a created or changed notification through the outbox, in the transaction that changed it. */
+export async function emitNotificationChanged(
+  tx: Transaction<NotificationsDb>,
+  notification: ChangedNotification,
+  change: 'created' | 'updated',
+): Promise<void> {
+  await emit(tx as Transaction<unknown>, changedEvent(notification, change), notification.id);
+}
+
+/** Announces many notifications with one insert, each in the trace of its `span` when given. */
+export async function emitNotificationsChanged(
+  tx: Transaction<NotificationsDb>,
+  changes: readonly { notification: ChangedNotification; change: 'created' | 'updated'; span?: Span }[],
+): Promise<void> {
+  await emitMany(
+    tx as Transaction<unknown>,
+    changes.map(({ notification, change, span }) => ({ event: changedEvent(notification, change), aggregateId: notification.id, span })),
+  );
 }

@@ -1,90 +1,87 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
-import { createWorkLoop, type ConsumerLogger } from '@provisio/messaging';
+import type { Transaction } from 'kysely';
+import type { AccountStatusChanged } from '@provisio/contracts';
+import type { ConsumerLogger } from '@provisio/messaging';
 import { endSpans, runInSpan, startSpanInTrace, traceparentOf, type Span } from '@provisio/telemetry';
-import { emitNotificationChanged } from '../notifications/notification-changes.js';
+import { emitNotificationsChanged } from '../notifications/notification-changes.js';
 import type { NotificationsDb } from '../tables.js';
 import { planEmployee, type EmployeePlan } from './stacking-plan.js';
-import { accountKey, employeeKey, type Claimed, type Employee, type StackingRepository } from './stacking-repository.js';
+import { accountKey, employeeKey, type Account, type Employee, type StackingRepository } from './stacking-repository.js';
 
-export interface StackerOptions {
-  db: { kysely: Kysely<NotificationsDb>; transaction<R>(fn: (tx: Transaction<NotificationsDb>) => Promise<R>): Promise<R> };
-  repo: StackingRepository;
-  logger: ConsumerLogger;
-  /** Events stacked per transaction at most. */
-  batchSize?: number;
-  /** How often it looks for work when nothing woke it (events recorded by another instance, a missed kick). */
-  pollIntervalMs?: number;
+/** A status event to stack, with the consumer span it arrived in (the hire's trace). */
+export interface ArrivedEvent {
+  event: AccountStatusChanged;
+  span: Span;
 }
 
 export interface Stacker {
-  start(): void;
-  /** Work is waiting (an event was recorded): stack it now. */
-  kick(): void;
-  /** Finishes the batch in hand and stops. */
-  stop(): Promise<void>;
-  /** Stacks everything recorded so far; resolves when nothing is left. */
-  drain(): Promise<void>;
+  /**
+   * Records the events in the account history and stacks them into their employees' notifications, in the
+   * caller's transaction (the consumer's batch, which marks them processed in the same commit).
+   */
+  stack(tx: Transaction<NotificationsDb>, arrived: readonly ArrivedEvent[]): Promise<void>;
   /** Counters since start, for metrics and the benchmark. */
-  readonly stats: { batches: number; events: number; failedBatches: number };
+  readonly stats: { batches: number; events: number };
 }
 
 /**
- * Applies recorded status events to notifications in batches: one transaction claims up to `batchSize`
- * events (rows locked, other stackers skip them), locks their employees, plans each employee's changes in
- * memory (stacking-plan.ts), writes them in bulk and emits one `notification.changed` per notification
- * changed. A batch that fails is retried one employee at a time, so one employee's problem never holds
- * up the others; an employee failing MAX_STACK_ATTEMPTS times is left aside with its error and logged.
+ * Applies status events to notifications, a batch at a time: records them in the history (`account_events`,
+ * a version already seen is kept once), locks their employees (key order, so two instances never wait on each
+ * other in a circle), loads the employees' notifications, plans each employee's changes in memory from the
+ * whole history of the accounts concerned (stacking-plan.ts, so order and repeats do not matter), writes
+ * them in bulk and emits one `notification.changed` per notification changed.
+ *
+ * It runs in the consumer's transaction: a batch that fails rolls back whole and the consumer applies its
+ * events again one at a time, so one employee's problem never holds up the others (the failing event is
+ * retried with backoff, then dead-lettered).
  */
-export function createStacker({ db, repo, logger, batchSize = 500, pollIntervalMs = 1_000 }: StackerOptions): Stacker {
-  const stats = { batches: 0, events: 0, failedBatches: 0 };
+export function createStacker({ repo, logger }: { repo: StackingRepository; logger: ConsumerLogger }): Stacker {
+  const stats = { batches: 0, events: 0 };
 
   /**
    * Traces a batch: a span for the batch (its queries run under it), and for each event a span in the event's
    * own trace (the hire's), linked to the batch span; an employee's first event's span is the employee's (its
-   * announcements are sent in it, a notification opened here keeps its trace for the completion). The caller
-   * ends the spans, after the commit.
+   * announcements are sent in it, a notification opened here keeps its trace for the completion).
    */
-  function traceBatch(claimed: readonly Claimed[], spans: Span[]): { batchSpan: Span; spanOf: Map<string, Span> } {
-    const batchSpan = startSpanInTrace('stack notifications', null, { attributes: { 'provisio.stack.events': claimed.length } });
+  function traceBatch(arrived: readonly ArrivedEvent[], spans: Span[]): { batchSpan: Span; spanOf: Map<string, Span> } {
+    const batchSpan = startSpanInTrace('stack notifications', null, { attributes: { 'provisio.stack.events': arrived.length } });
     spans.push(batchSpan);
     const spanOf = new Map<string, Span>();
-    for (const row of claimed) {
-      const span = startSpanInTrace('stack account.status_changed', row.traceParent, {
-        attributes: { 'provisio.company.id': row.companyId, 'provisio.employee.id': row.employeeId, 'provisio.provider.id': row.providerId },
+    for (const { event, span: consumed } of arrived) {
+      const span = startSpanInTrace('stack account.status_changed', traceparentOf(consumed), {
+        attributes: { 'provisio.company.id': event.companyId, 'provisio.employee.id': event.employeeId, 'provisio.provider.id': event.providerId },
         links: [{ context: batchSpan.spanContext() }],
       });
       spans.push(span);
-      if (!spanOf.has(employeeKey(row))) spanOf.set(employeeKey(row), span);
+      if (!spanOf.has(employeeKey(event))) spanOf.set(employeeKey(event), span);
     }
     return { batchSpan, spanOf };
   }
 
-  async function stack(tx: Transaction<NotificationsDb>, claimed: Claimed[], spans: Span[]): Promise<number> {
-    if (claimed.length === 0) return 0;
-    const { batchSpan, spanOf } = traceBatch(claimed, spans);
-    return runInSpan(batchSpan, () => stackTraced(tx, claimed, spanOf));
-  }
-
-  async function stackTraced(tx: Transaction<NotificationsDb>, claimed: Claimed[], spanOf: Map<string, Span>): Promise<number> {
+  async function stackAccounts(tx: Transaction<NotificationsDb>, arrived: readonly ArrivedEvent[], spanOf: Map<string, Span>): Promise<void> {
     const employees = new Map<string, Employee>();
-    const accounts = new Map<string, Claimed>();
-    for (const row of claimed) {
-      employees.set(employeeKey(row), { companyId: row.companyId, employeeId: row.employeeId });
-      if (!accounts.has(accountKey(row))) accounts.set(accountKey(row), row);
+    // Each employee's accounts, in the order their news arrived.
+    const accountsOf = new Map<string, Map<string, Account>>();
+    for (const { event } of arrived) {
+      const key = employeeKey(event);
+      if (!employees.has(key)) {
+        employees.set(key, { companyId: event.companyId, employeeId: event.employeeId });
+        accountsOf.set(key, new Map());
+      }
+      const accounts = accountsOf.get(key)!;
+      if (!accounts.has(event.providerId)) accounts.set(event.providerId, { companyId: event.companyId, employeeId: event.employeeId, providerId: event.providerId });
     }
     await repo.lockEmployees(tx, [...employees.values()]);
-    const events = await repo.accountEvents(tx, [...accounts.values()]);
+    // Read under the locks: every event committed before, by any instance, is in the history.
+    const events = await repo.accountEvents(tx, [...accountsOf.values()].flatMap((accounts) => [...accounts.values()]));
     const models = await repo.loadEmployees(tx, [...employees.values()]);
 
     const planned: (Employee & { model: NonNullable<ReturnType<typeof models.get>>; changes: EmployeePlan['changes']; traceParent: string | null })[] = [];
     for (const [key, employee] of employees) {
       const model = models.get(key)!;
-      // Accounts in the order their news arrived.
-      const ofEmployee = [...accounts.values()].filter((account) => employeeKey(account) === key);
       const plan = planEmployee(
         model,
-        ofEmployee.map((account) => ({ providerId: account.providerId, events: events.get(accountKey(account)) ?? [] })),
+        [...accountsOf.get(key)!.values()].map((account) => ({ providerId: account.providerId, events: events.get(accountKey(account)) ?? [] })),
         randomUUID,
       );
       if (plan.outcomes.length > 0) logger.debug({ ...employee, outcomes: plan.outcomes }, 'requests stacked');
@@ -92,87 +89,43 @@ export function createStacker({ db, repo, logger, batchSize = 500, pollIntervalM
     }
 
     await repo.write(tx, planned);
-    for (const { companyId, employeeId, changes } of planned) {
-      // Announced in the employee's trace (the hire's), like the stacking itself.
-      const span = spanOf.get(employeeKey({ companyId, employeeId }))!;
-      for (const { notification, pending: pendingItems, change } of changes) {
-        await runInSpan(span, () => emitNotificationChanged(
-          tx,
-          {
+    // Each employee's notifications are announced in the employee's trace (the hire's), like the stacking itself.
+    await emitNotificationsChanged(
+      tx,
+      planned.flatMap(({ companyId, employeeId, changes }) =>
+        changes.map(({ notification, pending, change }) => ({
+          notification: {
             id: notification.id,
             company_id: companyId,
             assignee_id: notification.assigneeId,
             employee_id: employeeId,
             state: notification.state,
             version: notification.version,
-            pending: pendingItems,
+            pending,
           },
           change,
-        ));
-      }
-    }
-    await repo.markStacked(tx, claimed.map((row) => row.seq));
-    return claimed.length;
+          span: spanOf.get(employeeKey({ companyId, employeeId })),
+        })),
+      ),
+    );
   }
-
-  /** One batch; on failure, the same work employee by employee. Returns how many events it claimed. */
-  async function batch(): Promise<number> {
-    let claimedRows: Claimed[] = [];
-    const spans: Span[] = [];
-    try {
-      const stacked = await db.transaction(async (tx) => {
-        claimedRows = await repo.claim(tx, batchSize);
-        return stack(tx, claimedRows, spans);
-      });
-      endSpans(spans);
-      if (stacked > 0) {
-        stats.batches += 1;
-        stats.events += stacked;
-      }
-      return stacked;
-    } catch (error) {
-      endSpans(spans, error);
-      stats.failedBatches += 1;
-      const employees = new Map(claimedRows.map((row) => [employeeKey(row), { companyId: row.companyId, employeeId: row.employeeId }]));
-      if (employees.size === 0) throw error;
-      logger.warn({ err: error, employees: employees.size }, 'stacking batch failed; retrying employee by employee');
-      for (const employee of employees.values()) {
-        let mine: Claimed[] = [];
-        const employeeSpans: Span[] = [];
-        try {
-          await db.transaction(async (tx) => {
-            mine = await repo.claim(tx, batchSize, employee);
-            await stack(tx, mine, employeeSpans);
-          });
-          endSpans(employeeSpans);
-        } catch (employeeError) {
-          endSpans(employeeSpans, employeeError);
-          const reason = employeeError instanceof Error ? employeeError.message : String(employeeError);
-          logger.error({ err: employeeError, ...employee, events: mine.length }, 'stacking an employee failed');
-          if (mine.length > 0) await db.transaction((tx) => repo.recordFailure(tx, mine.map((row) => row.seq), reason)).catch(() => undefined);
-        }
-      }
-      return claimedRows.length;
-    }
-  }
-
-  async function drain(): Promise<void> {
-    while ((await batch()) >= batchSize) {
-      // a full batch: there may be more
-    }
-  }
-
-  const loop = createWorkLoop({
-    work: drain,
-    pollIntervalMs,
-    onError: (error, failures) => logger.error({ err: error, failures }, 'stacking failed; will retry'),
-  });
 
   return {
-    start: () => loop.start(),
-    kick: () => loop.wake(),
-    stop: () => loop.stop(),
-    drain,
     stats,
+    async stack(tx, arrived) {
+      if (arrived.length === 0) return;
+      const spans: Span[] = [];
+      try {
+        await repo.recordEvents(tx, arrived.map(({ event }) => event));
+        const { batchSpan, spanOf } = traceBatch(arrived, spans);
+        await runInSpan(batchSpan, () => stackAccounts(tx, arrived, spanOf));
+      } catch (error) {
+        endSpans(spans, error);
+        throw error;
+      }
+      endSpans(spans);
+      stats.batches += 1;
+      stats.events += arrived.length;
+    },
   };
 }

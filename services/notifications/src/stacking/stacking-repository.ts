@@ -15,21 +15,6 @@ export interface Account extends Employee {
   providerId: string;
 }
 
-/** A status event as the consumer records it, with the trace it arrived in. */
-export interface RecordedEvent {
-  event: AccountStatusChanged;
-  traceParent: string | null;
-}
-
-/** An event recorded by the consumer and not stacked yet. */
-export interface Claimed extends Account {
-  seq: number;
-  traceParent: string | null;
-}
-
-/** After this many failed attempts an event is left aside (with its error) instead of being retried. */
-export const MAX_STACK_ATTEMPTS = 5;
-
 export const employeeKey = (e: Employee) => JSON.stringify([e.companyId, e.employeeId]);
 export const accountKey = (a: Account) => JSON.stringify([a.companyId, a.employeeId, a.providerId]);
 
@@ -43,52 +28,18 @@ function employeeTuples(employees: readonly Employee[]) {
 export function createStackingRepository() {
   return {
     /** Records status events; a version already recorded is not recorded again. */
-    async recordEvents(tx: Tx, events: readonly RecordedEvent[]): Promise<void> {
+    async recordEvents(tx: Tx, events: readonly AccountStatusChanged[]): Promise<void> {
       if (events.length === 0) return;
-      await tx
-        .insertInto('account_events')
-        .values(
-          events.map(({ event, traceParent }) => ({
-            company_id: event.companyId,
-            employee_id: event.employeeId,
-            provider_id: event.providerId,
-            version: event.version,
-            from_status: event.from,
-            to_status: event.to,
-            assignee_id: event.assigneeId,
-            previous_assignee_id: event.previousAssigneeId ?? null,
-            due_at: event.dueAt === null ? null : new Date(event.dueAt),
-            at: new Date(event.at),
-            trace_parent: traceParent,
-          })),
-        )
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    },
-
-    /**
-     * Claims events not stacked yet, oldest first, locking their rows (another stacker skips them). `only`
-     * narrows the claim to some employees (the retry of a failed batch, one employee at a time).
-     */
-    async claim(tx: Tx, limit: number, only?: Employee): Promise<Claimed[]> {
-      let query = tx
-        .selectFrom('account_events')
-        .select(['received_seq', 'company_id', 'employee_id', 'provider_id', 'trace_parent'])
-        .where('stacked_at', 'is', null)
-        .where('stack_attempts', '<', MAX_STACK_ATTEMPTS)
-        .orderBy('received_seq')
-        .limit(limit)
-        .forUpdate()
-        .skipLocked();
-      if (only) query = query.where('company_id', '=', only.companyId).where('employee_id', '=', only.employeeId);
-      const rows = await query.execute();
-      return rows.map((row) => ({
-        seq: row.received_seq,
-        companyId: row.company_id,
-        employeeId: row.employee_id,
-        providerId: row.provider_id,
-        traceParent: row.trace_parent,
-      }));
+      // One array per column (a few parameters, not ten per row: a batch of hundreds stays cheap to send).
+      const column = <T>(pick: (event: AccountStatusChanged) => T) => events.map(pick);
+      await sql`insert into account_events (company_id, employee_id, provider_id, version, from_status, to_status, assignee_id,
+          previous_assignee_id, due_at, at)
+        select * from unnest(
+          ${column((e) => e.companyId)}::text[], ${column((e) => e.employeeId)}::text[], ${column((e) => e.providerId)}::uuid[],
+          ${column((e) => e.version)}::int[], ${column((e) => e.from)}::text[], ${column((e) => e.to)}::text[],
+          ${column((e) => e.assigneeId)}::text[], ${column((e) => e.previousAssigneeId ?? null)}::text[],
+          ${column((e) => e.dueAt)}::timestamptz[], ${column((e) => e.at)}::timestamptz[])
+        on conflict do nothing`.execute(tx);
     },
 
     /**
@@ -215,40 +166,28 @@ export function createStackingRepository() {
 
       const inserted = changes.filter((c) => c.notification.isNew && !c.remove);
       if (inserted.length > 0) {
-        await tx
-          .insertInto('notifications')
-          .values(
-            inserted.map(({ notification, employee }) => ({
-              id: notification.id,
-              company_id: employee.companyId,
-              assignee_id: notification.assigneeId,
-              employee_id: employee.employeeId,
-              state: notification.state,
-              read: notification.read,
-              version: notification.version,
-              closed_at: notification.state === 'done' ? sql<Date>`now()` : null,
-              origin_traceparent: employee.traceParent ?? null,
-            })),
-          )
-          .execute();
+        const column = <T>(pick: (change: (typeof inserted)[number]) => T) => inserted.map(pick);
+        await sql`insert into notifications (id, company_id, assignee_id, employee_id, state, read, version, closed_at, origin_traceparent)
+          select id, company_id, assignee_id, employee_id, state, read, version, case when state = 'done' then now() end, origin_traceparent
+          from unnest(
+            ${column((c) => c.notification.id)}::uuid[], ${column((c) => c.employee.companyId)}::text[], ${column((c) => c.notification.assigneeId)}::text[],
+            ${column((c) => c.employee.employeeId)}::text[], ${column((c) => c.notification.state)}::text[], ${column((c) => c.notification.read)}::boolean[],
+            ${column((c) => c.notification.version)}::int[], ${column((c) => c.employee.traceParent ?? null)}::text[]
+          ) as v(id, company_id, assignee_id, employee_id, state, read, version, origin_traceparent)`.execute(tx);
       }
 
       const newItems = items.filter(({ item }) => item.change === 'insert');
       if (newItems.length > 0) {
-        await tx
-          .insertInto('notification_items')
-          .values(
-            newItems.map(({ item, employee }) => ({
-              id: item.id,
-              notification_id: item.notificationId,
-              company_id: employee.companyId,
-              employee_id: employee.employeeId,
-              provider_id: item.providerId,
-              assignee_id: item.assigneeId,
-              ...itemColumns(item),
-            })),
-          )
-          .execute();
+        const column = <T>(pick: (entry: (typeof newItems)[number]) => T) => newItems.map(pick);
+        await sql`insert into notification_items (id, notification_id, company_id, employee_id, provider_id, assignee_id, action, state,
+            due_at, first_version, last_version, opened_version, closed_version, requested_at, closed_at, since)
+          select * from unnest(
+            ${column(({ item }) => item.id)}::uuid[], ${column(({ item }) => item.notificationId)}::uuid[], ${column(({ employee }) => employee.companyId)}::text[],
+            ${column(({ employee }) => employee.employeeId)}::text[], ${column(({ item }) => item.providerId)}::uuid[], ${column(({ item }) => item.assigneeId)}::text[],
+            ${column(({ item }) => item.action)}::text[], ${column(({ item }) => item.state)}::text[], ${column(({ item }) => item.dueAt)}::timestamptz[],
+            ${column(({ item }) => item.firstVersion)}::int[], ${column(({ item }) => item.lastVersion)}::int[], ${column(({ item }) => item.openedVersion)}::int[],
+            ${column(({ item }) => item.closedVersion)}::int[], ${column(({ item }) => item.requestedAt)}::timestamptz[], ${column(({ item }) => item.closedAt)}::timestamptz[],
+            ${column(({ item }) => item.since)}::timestamptz[])`.execute(tx);
       }
 
       const changedItems = items.filter(({ item }) => item.change === 'update').map(({ item }) => item);
@@ -279,19 +218,6 @@ export function createStackingRepository() {
       if (removed.length > 0) {
         await tx.deleteFrom('notifications').where('id', 'in', removed).execute();
       }
-    },
-
-    async markStacked(tx: Tx, seqs: readonly number[]): Promise<void> {
-      await tx.updateTable('account_events').set({ stacked_at: sql`now()` }).where('received_seq', 'in', seqs).execute();
-    },
-
-    /** Records a failed attempt on an employee's claimed events; after MAX_STACK_ATTEMPTS they are left aside. */
-    async recordFailure(tx: Tx, seqs: readonly number[], error: string): Promise<void> {
-      await tx
-        .updateTable('account_events')
-        .set({ stack_attempts: sql`stack_attempts + 1`, stack_error: error.slice(0, 2_000) })
-        .where('received_seq', 'in', seqs)
-        .execute();
     },
 
     /** Marks the pending items of these accounts overdue; returns the notifications they are in. */
@@ -331,18 +257,3 @@ export function createStackingRepository() {
   };
 }
 export type StackingRepository = ReturnType<typeof createStackingRepository>;
-
-function itemColumns(item: ItemModel) {
-  return {
-    action: item.action,
-    state: item.state,
-    due_at: item.dueAt === null ? null : new Date(item.dueAt),
-    first_version: item.firstVersion,
-    last_version: item.lastVersion,
-    opened_version: item.openedVersion,
-    closed_version: item.closedVersion,
-    requested_at: item.requestedAt === null ? null : new Date(item.requestedAt),
-    closed_at: item.closedAt === null ? null : new Date(item.closedAt),
-    since: new Date(item.since),
-  };
-}
