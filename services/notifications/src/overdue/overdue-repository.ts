@@ -4,6 +4,12 @@ import type { Employee } from '../stacking/stacking-repository.js';
 
 type Tx = Transaction<NotificationsDb>;
 
+/** A notification, named within its company. */
+export interface NotificationOf {
+  companyId: string;
+  id: string;
+}
+
 /** A pending item past its due date and not marked overdue yet. */
 export interface DueItem extends Employee {
   id: string;
@@ -38,15 +44,16 @@ export function createOverdueRepository() {
      * due at once, even when a batch boundary or another sweeper split them. Returns how many it marked and
      * the notifications they are in.
      */
-    async markDue(tx: Tx, employees: readonly Employee[]): Promise<{ marked: number; notificationIds: string[] }> {
-      if (employees.length === 0) return { marked: 0, notificationIds: [] };
-      const { rows } = await sql<{ notification_id: string }>`update notification_items
+    async markDue(tx: Tx, employees: readonly Employee[]): Promise<{ marked: number; notifications: NotificationOf[] }> {
+      if (employees.length === 0) return { marked: 0, notifications: [] };
+      const { rows } = await sql<{ company_id: string; notification_id: string }>`update notification_items
           set overdue_at = now(), updated_at = now()
         where (company_id, employee_id) in (select * from unnest(
                 ${employees.map((e) => e.companyId)}::text[], ${employees.map((e) => e.employeeId)}::text[]))
           and state = 'pending' and overdue_at is null and due_at <= now()
-        returning notification_id`.execute(tx);
-      return { marked: rows.length, notificationIds: [...new Set(rows.map((row) => row.notification_id))] };
+        returning company_id, notification_id`.execute(tx);
+      const notifications = new Map(rows.map((row) => [row.notification_id, { companyId: row.company_id, id: row.notification_id }]));
+      return { marked: rows.length, notifications: [...notifications.values()] };
     },
   };
 }

@@ -3,7 +3,7 @@ import type { WorkflowTaskOverdue } from '@provisio/contracts';
 import { emitNotificationChanged } from '../notifications/notification-changes.js';
 import { employeeKey, type Employee, type StackingRepository } from '../stacking/stacking-repository.js';
 import type { NotificationsDb } from '../tables.js';
-import type { DueItem, OverdueRepository } from './overdue-repository.js';
+import type { DueItem, NotificationOf, OverdueRepository } from './overdue-repository.js';
 
 export interface OverdueServiceDeps {
   repo: Pick<StackingRepository, 'lockEmployees' | 'markOverdue' | 'bump'>;
@@ -17,9 +17,9 @@ export interface OverdueServiceDeps {
  */
 export function createOverdueService({ repo, dueItems }: OverdueServiceDeps) {
   /** One version up and one `notification.changed` per notification, in id order. */
-  async function announce(tx: Transaction<NotificationsDb>, notificationIds: readonly string[]): Promise<void> {
-    for (const id of [...notificationIds].sort()) {
-      const changed = await repo.bump(tx, id);
+  async function announce(tx: Transaction<NotificationsDb>, notifications: readonly NotificationOf[]): Promise<void> {
+    for (const { companyId, id } of [...notifications].sort((a, b) => a.id.localeCompare(b.id))) {
+      const changed = await repo.bump(tx, companyId, id);
       if (changed) await emitNotificationChanged(tx, { ...changed, pending: changed.pending ?? 0 }, 'updated');
     }
   }
@@ -29,7 +29,7 @@ export function createOverdueService({ repo, dueItems }: OverdueServiceDeps) {
       const employee = { companyId: event.companyId, employeeId: event.employeeId };
       await repo.lockEmployees(tx, [employee]);
       const notificationIds = await repo.markOverdue(tx, employee, event.action, event.providerIds);
-      await announce(tx, notificationIds);
+      await announce(tx, notificationIds.map((id) => ({ companyId: event.companyId, id })));
       return notificationIds;
     },
 
@@ -38,9 +38,9 @@ export function createOverdueService({ repo, dueItems }: OverdueServiceDeps) {
       if (items.length === 0) return { marked: 0, notificationIds: [] };
       const employees = [...new Map<string, Employee>(items.map((item) => [employeeKey(item), { companyId: item.companyId, employeeId: item.employeeId }])).values()];
       await repo.lockEmployees(tx, employees);
-      const result = await dueItems.markDue(tx, employees);
-      await announce(tx, result.notificationIds);
-      return result;
+      const { marked, notifications } = await dueItems.markDue(tx, employees);
+      await announce(tx, notifications);
+      return { marked, notificationIds: notifications.map((notification) => notification.id) };
     },
   };
 }

@@ -238,10 +238,11 @@ export function createStackingRepository() {
     },
 
     /** One version up for a notification whose items changed in place; its state and counts, to announce. */
-    async bump(tx: Tx, id: string) {
+    async bump(tx: Tx, companyId: string, id: string) {
       return tx
         .updateTable('notifications')
         .set({ version: sql`version + 1`, updated_at: sql`now()` })
+        .where('company_id', '=', companyId)
         .where('id', '=', id)
         .returning(['id', 'company_id', 'assignee_id', 'employee_id', 'state', 'version'])
         .returning((eb) =>
