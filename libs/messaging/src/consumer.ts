@@ -237,8 +237,9 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     try {
       outcomes = await db.transaction(async (tx) => {
         const keys = ready.map(({ event }) => eventKey(event));
+        // In key order: two instances given overlapping batches (a redelivery) never wait on each other in a circle.
         const { rows } = await sql<{ event_key: string }>`insert into processed_events (consumer, event_key)
-          select ${name}, k from unnest(${keys}::text[]) as k on conflict do nothing returning event_key`.execute(tx);
+          select ${name}, k from unnest(${keys}::text[]) as k order by k on conflict do nothing returning event_key`.execute(tx);
         const fresh = new Set(rows.map((row) => row.event_key));
         // `delete`: only the first of two equal keys in one batch is new.
         const result = keys.map((key) => (fresh.delete(key) ? ('applied' as const) : ('duplicate' as const)));
@@ -253,7 +254,9 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         return result;
       });
     } catch (error) {
-      endSpans(spans, error);
+      // Not the messages' failure (one of them, or none, failed): each is applied again under a span of its own.
+      for (const span of spans) span.addEvent('batch rolled back; applied again on its own');
+      endSpans(spans);
       logger.warn({ consumer: name, err: error, messages: ready.length }, 'batch failed; applying its messages one by one');
       for (const readable of ready) await applyOne(readable);
       return;
@@ -285,6 +288,9 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     const waiting: JsMsg[] = [];
     let running: Promise<void> | undefined;
     const drain = async (): Promise<void> => {
+      // One turn of the event loop first: what has already been received (a backlog arrives as one pull
+      // response) joins the batch instead of the first message going alone.
+      await new Promise((resolve) => setImmediate(resolve));
       while (waiting.length > 0) {
         await handleBatch(waiting.splice(0, size)).catch((error) =>
           logger.error({ consumer: name, err: error }, 'batch handling failed; its messages will be redelivered'),

@@ -190,6 +190,26 @@ describe('consumer in batches', () => {
     await consumer.stop();
   });
 
+  // An event and its copy (another message id) waiting together in one batch: applied once, counted once as a
+  // duplicate.
+  it('applies an event and its copy in the same batch once', async () => {
+    const consumer = batchConsumer('batch-copies');
+    await consumer.start();
+    await waitFor(() => consumer.stats.applied === 120, { what: 'the backlog of the first test' });
+    await consumer.stop();
+    const event = hired.build({ companyId: 'c1', who: 'twice-ada' }, { source: 'test' });
+    await publishEvent(broker.js, broker.ns, event);
+    await broker.js.publish(broker.ns.subject(event.type), JSON.stringify(event), { msgID: `${event.id}-copy` });
+    calls.length = 0;
+    await consumer.start();
+    await waitFor(() => consumer.stats.duplicate >= 3, { what: 'the copy handled' });
+    // Both arrived in one batch, and the handler was given the event once.
+    expect(calls).toEqual([1]);
+    expect(await applied('twice-')).toEqual(['twice-ada']);
+    expect(consumer.stats).toMatchObject({ applied: 121, duplicate: 3 });
+    await consumer.stop();
+  });
+
   // One event that cannot be applied spoils its batch; the batch is applied again message by message, so the
   // others are applied once and only the failing one is retried and then dead-lettered.
   it('isolates a failing event of a batch', async () => {

@@ -129,11 +129,17 @@ describe('a hire, as an operator sees it', () => {
     });
     expect(hire.statusCode).toBe(202);
 
-    const stacking = await waitFor(
-      () => spansOf(hireTrace).find((span) => span.name === 'stack account.status_changed'),
-      { what: 'the stacking of the request in the hire trace', timeoutMs: 30_000 },
+    // The stacking span ends inside the consumer's transaction, its consumer span after the commit: wait for
+    // the whole chain back to the hire's request.
+    const chain = await waitFor(
+      () => {
+        const stacking = spansOf(hireTrace).find((span) => span.name === 'stack account.status_changed');
+        const found = stacking && ancestry(stacking);
+        return found?.at(-1)?.attributes['http.route'] === '/v1/hr/events' ? found : undefined;
+      },
+      { what: 'the stacking of the request in the hire trace, back to the hire', timeoutMs: 30_000 },
     );
-    const chain = ancestry(stacking);
+    const stacking = chain[0]!;
     const consumers = chain.filter((span) => span.kind === SpanKind.CONSUMER).map(consumerOf);
     expect(consumers).toEqual(['notifications-accounts', 'accounts-workflow-tasks', 'workflows-roster']);
     const root = chain.at(-1)!;
@@ -194,6 +200,7 @@ describe('a hire, as an operator sees it', () => {
       { what: 'the workflows consumer of the account change under the completion', timeoutMs: 30_000 },
     );
     const chain = ancestry(runs);
+    // (The completion is an ancestor, so the chain is whole back to it; above it, the hire's spans ended long ago.)
     // On the way: the gateway's HTTP call (client) and the accounts route that changed the account (server).
     expect(chain.some((span) => span.kind === SpanKind.CLIENT)).toBe(true);
     expect(chain.filter((span) => span.kind === SpanKind.SERVER).map((span) => span.attributes['http.route'])).toEqual(

@@ -324,15 +324,30 @@ describe('stacking account requests into notifications', () => {
       end $$`.execute(db);
     await sql`create trigger refuse_poison before insert on notification_items for each row execute function refuse_poison()`.execute(db);
     const retries = h.service.consumers.accounts.stats.retry;
+    // What the stacker is given, call by call: the two requests must first arrive in one batch.
+    const { stacker } = h.service;
+    const stack = stacker.stack;
+    const batches: string[][] = [];
+    stacker.stack = (tx, arrived) => {
+      batches.push(arrived.map(({ event }) => event.employeeId));
+      return stack(tx, arrived);
+    };
     try {
       const healthy = await hire();
+      // Published while the consumer is stopped, they are waiting together when it starts again.
+      await h.service.consumers.accounts.stop();
       await accounts.publish(accounts.request(providers[0]!, poisoned, assignee.id), accounts.request(providers[0]!, healthy.id, assignee.id));
+      await h.service.consumers.accounts.start();
       await waitFor(async () => (await itemsIn(healthy.id)).length === 1, { what: 'the healthy employee stacked' });
+      expect(batches[0]).toEqual([poisoned, healthy.id]);
+      // The batch failed whole, then each event went alone: the healthy one committed.
+      expect(batches).toContainEqual([healthy.id]);
       await waitFor(() => h.service.consumers.accounts.stats.retry > retries, { what: 'the poisoned event retried' });
       expect(await stored(poisoned)).toEqual([]);
       // Nothing of the failed attempts stayed behind: its history rolled back with it.
       expect(await db.selectFrom('account_events').select('version').where('employee_id', '=', poisoned).execute()).toEqual([]);
     } finally {
+      stacker.stack = stack;
       await sql`drop trigger refuse_poison on notification_items`.execute(db);
       await sql`drop function refuse_poison()`.execute(db);
     }

@@ -120,7 +120,9 @@ export function createStacker({ repo, logger }: { repo: StackingRepository; logg
         const { batchSpan, spanOf } = traceBatch(arrived, spans);
         await runInSpan(batchSpan, () => stackAccounts(tx, arrived, spanOf));
       } catch (error) {
-        endSpans(spans, error);
+        // The batch failed, not (as far as is known) each of its events: the batch span carries the error.
+        endSpans(spans.slice(0, 1), error);
+        endSpans(spans.slice(1));
         throw error;
       }
       endSpans(spans);

@@ -44,11 +44,11 @@ export function createStackingRepository() {
 
     /**
      * Serialises all work on one employee's notifications (any assignee) across stackers and instances.
-     * Locks are taken in key order, so two stackers never wait on each other in a circle.
+     * Locks are taken in the order of their lock ids, so two transactions never wait on each other in a circle.
      */
     async lockEmployees(tx: Tx, employees: readonly Employee[]): Promise<void> {
       const keys = employees.map((e) => `notifications:${e.companyId}:${e.employeeId}`).sort();
-      await sql`select pg_advisory_xact_lock(hashtext(k)) from (select unnest(${keys}::text[]) as k order by 1) as keys`.execute(tx);
+      await sql`select pg_advisory_xact_lock(id) from (select distinct hashtext(k) as id from unnest(${keys}::text[]) as k order by 1) as locks`.execute(tx);
     },
 
     /** Every event seen of these accounts, by account. */
