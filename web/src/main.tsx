@@ -1,43 +1,34 @@
+import { screenCodeLoaded } from './start'; // first: see start.ts
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter } from 'react-router';
-import { ApiError } from './api/http';
 import { SessionProvider } from './auth/session';
 import { AnnouncerProvider } from './components/announcer';
-import { App, preloadScreen } from './App';
-import { readToken } from './auth/token-storage';
+import { App } from './App';
+import { queryClient } from './query-client';
 import './styles/base.css';
 import './styles/components.css';
-
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 30_000,
-      refetchOnWindowFocus: true,
-      // Retrying a 4xx changes nothing; a network error or a 503 may pass on the next try.
-      retry: (failureCount, error) =>
-        failureCount < 2 && (!(error instanceof ApiError) || error.status === 0 || error.status >= 500),
-    },
-  },
-});
-
-// Signed in already (a reload, a link): fetch the screen's code alongside the shell's first render.
-if (readToken()) preloadScreen(window.location.pathname);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
 
-createRoot(root).render(
-  <StrictMode>
-    <QueryClientProvider client={queryClient}>
-      <BrowserRouter>
-        <SessionProvider>
-          <AnnouncerProvider>
-            <App />
-          </AnnouncerProvider>
-        </SessionProvider>
-      </BrowserRouter>
-    </QueryClientProvider>
-  </StrictMode>,
+// The first render waits for the code of the screen at the address (index.html shows "Loading…" meanwhile):
+// rendered before, the screen would suspend, and React 19 holds back content that replaces a fallback until
+// 300 ms after the fallback appeared. (Not a top-level await: the screens' chunks import from this one, which
+// has to finish evaluating first.)
+void screenCodeLoaded.then(() =>
+  createRoot(root).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <BrowserRouter>
+          <SessionProvider>
+            <AnnouncerProvider>
+              <App />
+            </AnnouncerProvider>
+          </SessionProvider>
+        </BrowserRouter>
+      </QueryClientProvider>
+    </StrictMode>,
+  ),
 );

@@ -6,7 +6,9 @@ import { NotFoundError } from '@provisio/service-kit';
 
 /**
  * Serves the built console at `/`: hashed assets cached for a year, `index.html` never cached, and every
- * other non-API path answered with `index.html` so the console's own router takes it (SPA fallback).
+ * other non-API path answered with `index.html` so the console's own router takes it (SPA fallback). The
+ * build writes a `.br` and a `.gz` beside each file (web/vite.config.ts): a browser that accepts them gets
+ * those, with `Content-Encoding` and `Vary: Accept-Encoding` (the initial JS is 325 KB as is, 88 KB as Brotli).
  */
 export async function registerConsole(app: FastifyInstance, distDir: string): Promise<boolean> {
   const root = resolve(distDir);
@@ -18,6 +20,7 @@ export async function registerConsole(app: FastifyInstance, distDir: string): Pr
     root,
     wildcard: false,
     index: false,
+    preCompressed: true,
     setHeaders(response, path) {
       response.header('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },

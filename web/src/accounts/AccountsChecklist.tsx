@@ -1,11 +1,9 @@
 import { useId, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { ACCOUNT_STATUSES, listProviderAccounts } from '../api/accounts';
+import { ACCOUNT_STATUSES } from '../api/accounts';
 import type { AccountStatus, ProviderAccountRow } from '../api/accounts';
-import { queryKeys } from '../api/query-keys';
 import type { Provider } from '../api/providers';
-import { ApiError } from '../api/http';
 import { ApiErrorNotice } from '../components/ApiErrorNotice';
 import { Empty, Loading } from '../components/QueryState';
 import { Pager } from '../components/Pager';
@@ -20,8 +18,7 @@ import type { SelectedAccount } from './bulk-plan';
 import { StatusBadge } from './StatusBadge';
 import { useAccountAction } from './use-account-action';
 import { useUrlFilters } from '../components/use-url-filters';
-
-const PAGE_SIZES = [25, 50, 100, 200];
+import { CHECKLIST_PAGE_SIZES, DEFAULT_CHECKLIST_PAGE_SIZE, checklistQuery } from './checklist-query';
 
 /**
  * A provider's checklist: every team member with their account status. Filters live in the URL;
@@ -35,7 +32,7 @@ export function AccountsChecklist({ provider }: { provider: Pick<Provider, 'id' 
   const [q, setQ] = useState(params.get('q') ?? '');
   const debouncedQ = useDebouncedValue(q.trim(), 300);
   const debouncedDepartment = useDebouncedValue(department.trim(), 300);
-  const [limit, setLimit] = useState(50);
+  const [limit, setLimit] = useState(DEFAULT_CHECKLIST_PAGE_SIZE);
   const filterKey = JSON.stringify([debouncedQ, status, debouncedDepartment, limit]);
   const pages = useCursorStack(filterKey);
   const [selected, setSelected] = useState<Map<string, SelectedAccount>>(new Map());
@@ -44,16 +41,8 @@ export function AccountsChecklist({ provider }: { provider: Pick<Provider, 'id' 
   const setParam = (key: string, value: string) => setFilters({ [key]: value });
 
   const accounts = useQuery({
-    queryKey: [...queryKeys.providerAccounts(provider.id), { q: debouncedQ, status, department: debouncedDepartment, limit, cursor: pages.cursor }],
-    queryFn: ({ signal }) =>
-      listProviderAccounts(provider.id, { q: debouncedQ, status, department: debouncedDepartment, limit, cursor: pages.cursor }, signal),
+    ...checklistQuery(provider.id, { q: debouncedQ, status, department: debouncedDepartment, limit, cursor: pages.cursor }),
     placeholderData: keepPreviousData,
-    // Right after "Add provider" the accounts service may not know the provider yet (it learns of it from an
-    // event a moment later) and answers 404: ask again shortly. A provider that does not exist fails the
-    // provider query, and then the page does not show the checklist at all.
-    retry: (failureCount, error) =>
-      failureCount < 3 && (!(error instanceof ApiError) || error.status === 0 || error.status === 404 || error.status >= 500),
-    retryDelay: (attempt) => Math.min(250 * 2 ** attempt, 2000),
   });
 
   const rows = accounts.data?.items ?? [];
@@ -121,7 +110,7 @@ export function AccountsChecklist({ provider }: { provider: Pick<Provider, 'id' 
         <div className="field field--inline">
           <label htmlFor={`${id}-limit`}>Per page</label>
           <select id={`${id}-limit`} value={limit} onChange={(e) => setLimit(Number(e.target.value))}>
-            {PAGE_SIZES.map((n) => (
+            {CHECKLIST_PAGE_SIZES.map((n) => (
               <option key={n} value={n}>
                 {n}
               </option>

@@ -21,7 +21,8 @@ interface SessionContextValue {
 
 const SessionContext = createContext<SessionContextValue | null>(null);
 
-function initialSession(): Session | null {
+/** The session a stored token still makes (a reload, a link); clears a token that is unreadable or expired. */
+export function storedSession(): Session | null {
   const token = readToken();
   if (!token) return null;
   const claims = decodeClaims(token);
@@ -34,7 +35,7 @@ function initialSession(): Session | null {
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
-  const [session, setSession] = useState<Session | null>(initialSession);
+  const [session, setSession] = useState<Session | null>(storedSession);
   const [endedBecause, setEndedBecause] = useState<string | null>(null);
 
   const signOut = useCallback(

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { archiveProvider, getProvider, updateProvider } from '../api/providers';
+import { archiveProvider, updateProvider } from '../api/providers';
 import type { Provider } from '../api/providers';
 import { queryKeys } from '../api/query-keys';
 import { AccountsChecklist } from '../accounts/AccountsChecklist';
@@ -14,13 +14,11 @@ import { EmployeeName } from '../people/EmployeeName';
 import { ProviderForm } from './ProviderForm';
 import { ProviderLogo } from './ProviderLogo';
 import { toProviderPatch, valuesFrom } from './provider-form-values';
+import { providerQuery } from './provider-queries';
 
 export default function ProviderPage() {
   const { providerId = '' } = useParams();
-  const provider = useQuery({
-    queryKey: queryKeys.provider(providerId),
-    queryFn: ({ signal }) => getProvider(providerId, signal),
-  });
+  const provider = useQuery(providerQuery(providerId));
   // The checklist does not wait for the provider: both requests start together, so the first rows come one
   // round trip sooner (the page has to show them within 1 s with 10,000 people).
   return (

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { createProvider, listProviders } from '../api/providers';
+import { createProvider } from '../api/providers';
 import type { Provider } from '../api/providers';
 import { queryKeys } from '../api/query-keys';
 import { useAnnouncer } from '../components/announcer';
@@ -12,11 +12,12 @@ import { EmployeeName } from '../people/EmployeeName';
 import { ProviderForm } from './ProviderForm';
 import { ProviderLogo } from './ProviderLogo';
 import { toProviderInput, valuesFrom } from './provider-form-values';
+import { providersQuery } from './provider-queries';
 
 /** The Provisioning overview: every provider with its assignees and counts. */
 export default function ProvidersPage() {
   const [adding, setAdding] = useState(false);
-  const providers = useQuery({ queryKey: queryKeys.providers, queryFn: ({ signal }) => listProviders(signal) });
+  const providers = useQuery(providersQuery());
 
   return (
     <>
