@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { openDatabase, type Database, type MigrationSet } from '@provisio/db';
+import { createAutoAnalyze, openDatabase, type Database, type MigrationSet } from '@provisio/db';
 import {
   connectBroker,
   createConsumer,
@@ -81,6 +81,7 @@ export async function openRuntime<DB>(options: RuntimeOptions): Promise<Runtime<
     ...(options.outboxPollIntervalMs === undefined ? {} : { pollIntervalMs: options.outboxPollIntervalMs }),
   });
   const consumers: Consumer[] = [];
+  const autoAnalyze = createAutoAnalyze({ db: db as Database<unknown>, logger: options.logger });
   let closed = false;
 
   // The outbox's backlog, sampled when metrics are collected (each consumer samples its own lag).
@@ -118,11 +119,13 @@ export async function openRuntime<DB>(options: RuntimeOptions): Promise<Runtime<
     async start() {
       await relay.start();
       for (const consumer of consumers) await consumer.start();
+      await autoAnalyze.start();
     },
     async close(beforeDisconnect) {
       if (closed) return;
       closed = true;
       unregisterGauges();
+      await autoAnalyze.stop();
       await Promise.all(consumers.map((consumer) => consumer.stop()));
       await relay.stop();
       await beforeDisconnect?.();
