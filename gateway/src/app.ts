@@ -1,3 +1,5 @@
+import { constants as zlib } from 'node:zlib';
+import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
@@ -49,6 +51,15 @@ export async function buildGatewayApp(deps: GatewayAppDeps) {
         connectSrc: ["'self'"],
       },
     },
+  });
+  // JSON answers (a checklist page, the access view, the CSV export) go compressed to clients that accept it:
+  // Brotli at quality 4 costs about as much CPU as gzip and is smaller. The console's assets are precompressed
+  // (static-console.ts) and the live feed writes to the socket itself, so neither passes through here.
+  await app.register(compress, {
+    global: true,
+    encodings: ['br', 'gzip'],
+    threshold: 1024,
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   });
   await app.register(cors, { origin: config.CORS_ORIGINS.length > 0 ? config.CORS_ORIGINS : false, credentials: false, exposedHeaders: ['x-request-id', 'etag', 'retry-after'] });
   await app.register(underPressure, {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { createLogger, loadConfig } from '@provisio/service-kit';
 import { createProvidersService, providersConfigSchema, type ProvidersService } from '@provisio/providers';
 import { notificationChanged } from '@provisio/contracts';
@@ -142,6 +143,25 @@ describe('gateway', () => {
   });
 
   // Every answer carries security headers and a request id.
+  // A JSON answer long enough to be worth it (here the events document) goes compressed to a client that accepts
+  // Brotli or gzip, and as it is to one that does not; the body is the same JSON either way.
+  it('compresses JSON answers for clients that accept it', async () => {
+    const plain = await gateway.app.inject({ url: '/asyncapi.json' });
+    expect(plain.statusCode).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.length).toBeGreaterThan(1024);
+    for (const [accept, encoding, decode] of [
+      ['gzip, deflate, br', 'br', brotliDecompressSync],
+      ['gzip', 'gzip', gunzipSync],
+    ] as const) {
+      const packed = await gateway.app.inject({ url: '/asyncapi.json', headers: { 'accept-encoding': accept } });
+      expect(packed.statusCode).toBe(200);
+      expect(packed.headers['content-encoding']).toBe(encoding);
+      expect(packed.rawPayload.length).toBeLessThan(plain.body.length / 4);
+      expect(JSON.parse(decode(packed.rawPayload).toString('utf8'))).toEqual(JSON.parse(plain.body));
+    }
+  });
+
   it('sets security headers and request ids', async () => {
     const response = await gateway.app.inject({ method: 'GET', url: '/health/live' });
     expect(response.headers['x-content-type-options']).toBe('nosniff');
