@@ -1,4 +1,16 @@
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Attributes, type Context, type Link, type Span } from '@opentelemetry/api';
+import {
+  context,
+  isSpanContextValid,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+} from '@opentelemetry/api';
 
 /** Anything with get/set of string headers: NATS `MsgHdrs`, a plain map. */
 export interface HeaderCarrier {
@@ -95,26 +107,36 @@ export interface SpanInTraceOptions {
   links?: Link[];
 }
 
+/** The context a stored `traceparent` names; undefined when there is none or it is not a valid one. */
+function storedTrace(traceparent: string | null | undefined): Context | undefined {
+  if (!traceparent) return undefined;
+  const stored = propagation.extract(ROOT_CONTEXT, { traceparent }, {
+    get: (carrier, key) => carrier[key as 'traceparent'],
+    keys: () => ['traceparent'],
+  });
+  const spanContext = trace.getSpanContext(stored);
+  return spanContext && isSpanContextValid(spanContext) ? stored : undefined;
+}
+
 /**
  * Starts a span in the trace a stored `traceparent` names: work done now (a batch, a later request) on
- * behalf of something that began in that trace. Without a stored trace it starts under the active span.
+ * behalf of something that began in that trace. Without a valid stored trace it starts under the active span.
  * The caller ends it.
  */
 export function startSpanInTrace(name: string, traceparent: string | null | undefined, options: SpanInTraceOptions = {}): Span {
-  const parent = traceparent
-    ? propagation.extract(context.active(), { traceparent }, { get: (carrier, key) => carrier[key as 'traceparent'], keys: () => ['traceparent'] })
-    : context.active();
+  const parent = storedTrace(traceparent) ?? context.active();
   return tracer().startSpan(name, { kind: SpanKind.INTERNAL, attributes: options.attributes, links: options.links }, parent);
 }
 
 /**
  * Runs `fn` inside a span of the stored trace, linked to the active span: what `fn` calls (HTTP, publishes)
- * continues that trace. Without a stored trace, `fn` runs as it would have.
+ * continues that trace. Without a valid stored trace, `fn` runs as it would have.
  */
 export function withSpanInTrace<R>(name: string, traceparent: string | null | undefined, fn: () => Promise<R>, attributes?: Attributes): Promise<R> {
-  if (!traceparent) return fn();
+  const stored = storedTrace(traceparent);
+  if (!stored) return fn();
   const current = trace.getSpanContext(context.active());
-  const span = startSpanInTrace(name, traceparent, { attributes, links: current ? [{ context: current }] : [] });
+  const span = tracer().startSpan(name, { kind: SpanKind.INTERNAL, attributes, links: current ? [{ context: current }] : [] }, stored);
   return inSpan(span, context.active(), () => fn());
 }
 

@@ -1,4 +1,4 @@
-import { SpanKind } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -6,7 +6,7 @@ import { defineEvent, emit, publishEvent } from '@provisio/messaging';
 import { openRuntime, type Runtime } from '@provisio/service-runtime';
 import { createLogger, createServiceApp, createTokenVerifier, type ServiceApp } from '@provisio/service-kit';
 import { createTestDatabase, natsUrl, TEST_JWT_SECRET, testNamespace, waitFor, type TestDatabase } from '@provisio/testing';
-import { startTelemetry, type Telemetry } from '../src/index.js';
+import { startTelemetry, withSpanInTrace, type Telemetry } from '../src/index.js';
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
 const pinged = defineEvent('hr.trace_pinged', z.object({ companyId: z.string(), label: z.string() }));
@@ -85,6 +85,24 @@ describe('one trace from HTTP to the consumer', () => {
       { what: `the consume span of ${label}` },
     );
   }
+
+  // Work done later for a stored trace (a notification's completion) continues that trace, linked to the work at
+  // hand; a stored value that is not a valid traceparent changes nothing (no span, no link to a made-up trace).
+  it('continues a stored trace, and ignores a malformed one', async () => {
+    const stored = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const request = trace.getTracer('test').startSpan('request');
+    await context.with(trace.setSpan(context.active(), request), async () => {
+      await withSpanInTrace('later work', stored, async () => undefined);
+      await withSpanInTrace('garbled work', 'not-a-traceparent', async () => undefined);
+      await withSpanInTrace('garbled work', '00-00000000000000000000000000000000-0000000000000000-01', async () => undefined);
+    });
+    request.end();
+    const later = exporter.getFinishedSpans().find((span) => span.name === 'later work');
+    expect(later?.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(later?.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+    expect(later?.links.map((link) => link.context.spanId)).toEqual([request.spanContext().spanId]);
+    expect(exporter.getFinishedSpans().filter((span) => span.name === 'garbled work')).toEqual([]);
+  });
 
   // A consumer's span is the child of the span that published the message: the traceparent header links them.
   it('links the consume span to the publish span', async () => {
