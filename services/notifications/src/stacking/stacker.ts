@@ -72,8 +72,12 @@ export function createStacker({ repo, logger }: { repo: StackingRepository; logg
       if (!accounts.has(event.providerId)) accounts.set(event.providerId, { companyId: event.companyId, employeeId: event.employeeId, providerId: event.providerId });
     }
     await repo.lockEmployees(tx, [...employees.values()]);
-    // Read under the locks: every event committed before, by any instance, is in the history.
-    const events = await repo.accountEvents(tx, [...accountsOf.values()].flatMap((accounts) => [...accounts.values()]));
+    // Recorded and read under the locks: every event committed before, by any instance, is in the history.
+    const events = await repo.recordAndReadHistory(
+      tx,
+      arrived.map(({ event }) => event),
+      [...accountsOf.values()].flatMap((accounts) => [...accounts.values()]),
+    );
     const models = await repo.loadEmployees(tx, [...employees.values()]);
 
     const planned: (Employee & { model: NonNullable<ReturnType<typeof models.get>>; changes: EmployeePlan['changes']; traceParent: string | null })[] = [];
@@ -116,7 +120,6 @@ export function createStacker({ repo, logger }: { repo: StackingRepository; logg
       if (arrived.length === 0) return;
       const spans: Span[] = [];
       try {
-        await repo.recordEvents(tx, arrived.map(({ event }) => event));
         const { batchSpan, spanOf } = traceBatch(arrived, spans);
         await runInSpan(batchSpan, () => stackAccounts(tx, arrived, spanOf));
       } catch (error) {

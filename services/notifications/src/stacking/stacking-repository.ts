@@ -28,20 +28,6 @@ function employeeTuples(employees: readonly Employee[]) {
 export function createStackingRepository() {
   return {
     /** Records status events; a version already recorded is not recorded again. */
-    async recordEvents(tx: Tx, events: readonly AccountStatusChanged[]): Promise<void> {
-      if (events.length === 0) return;
-      // One array per column (a few parameters, not ten per row: a batch of hundreds stays cheap to send).
-      const column = <T>(pick: (event: AccountStatusChanged) => T) => events.map(pick);
-      await sql`insert into account_events (company_id, employee_id, provider_id, version, from_status, to_status, assignee_id,
-          previous_assignee_id, due_at, at)
-        select * from unnest(
-          ${column((e) => e.companyId)}::text[], ${column((e) => e.employeeId)}::text[], ${column((e) => e.providerId)}::uuid[],
-          ${column((e) => e.version)}::int[], ${column((e) => e.from)}::text[], ${column((e) => e.to)}::text[],
-          ${column((e) => e.assigneeId)}::text[], ${column((e) => e.previousAssigneeId ?? null)}::text[],
-          ${column((e) => e.dueAt)}::timestamptz[], ${column((e) => e.at)}::timestamptz[])
-        on conflict do nothing`.execute(tx);
-    },
-
     /**
      * Serialises all work on one employee's notifications (any assignee) across stackers and instances.
      * Locks are taken in the order of their lock ids, so two transactions never wait on each other in a circle.
@@ -52,7 +38,12 @@ export function createStackingRepository() {
     },
 
     /** Every event seen of these accounts, by account. */
-    async accountEvents(tx: Tx, accounts: readonly Account[]): Promise<Map<string, AccountEvent[]>> {
+    async recordAndReadHistory(tx: Tx, events: readonly AccountStatusChanged[], accounts: readonly Account[]): Promise<Map<string, AccountEvent[]>> {
+      // One array per column (a few parameters, not ten per row: a batch of hundreds stays cheap to send). The
+      // select does not see the rows its own insert adds (one snapshot), hence the union with them; a version
+      // already recorded is not inserted again, and is in the table. Call it under the employees' locks: every
+      // event of theirs is recorded under them, so the table then holds every event committed before.
+      const column = <T>(pick: (event: AccountStatusChanged) => T) => events.map(pick);
       const { rows } = await sql<{
         company_id: string;
         employee_id: string;
@@ -64,10 +55,22 @@ export function createStackingRepository() {
         previous_assignee_id: string | null;
         due_at: Date | null;
         at: Date;
-      }>`select company_id, employee_id, provider_id, version, from_status, to_status, assignee_id, previous_assignee_id, due_at, at
+      }>`with recorded as (
+          insert into account_events (company_id, employee_id, provider_id, version, from_status, to_status, assignee_id,
+            previous_assignee_id, due_at, at)
+          select * from unnest(
+            ${column((e) => e.companyId)}::text[], ${column((e) => e.employeeId)}::text[], ${column((e) => e.providerId)}::uuid[],
+            ${column((e) => e.version)}::int[], ${column((e) => e.from)}::text[], ${column((e) => e.to)}::text[],
+            ${column((e) => e.assigneeId)}::text[], ${column((e) => e.previousAssigneeId ?? null)}::text[],
+            ${column((e) => e.dueAt)}::timestamptz[], ${column((e) => e.at)}::timestamptz[])
+          on conflict do nothing
+          returning company_id, employee_id, provider_id, version, from_status, to_status, assignee_id, previous_assignee_id, due_at, at)
+        select company_id, employee_id, provider_id, version, from_status, to_status, assignee_id, previous_assignee_id, due_at, at
         from account_events
         where (company_id, employee_id, provider_id) in (select * from unnest(
           ${accounts.map((a) => a.companyId)}::text[], ${accounts.map((a) => a.employeeId)}::text[], ${accounts.map((a) => a.providerId)}::uuid[]))
+        union all
+        select * from recorded
         order by version`.execute(tx);
       const byAccount = new Map<string, AccountEvent[]>();
       for (const row of rows) {
