@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, waitFor, type TestDatabase } from '@provisio/testing';
-import { createAutoAnalyze, openDatabase, type Database } from '../src/index.js';
-
-const silent = { debug() {}, warn() {} };
+import { analyzeStaleTables, openDatabase, type Database } from '../src/index.js';
 
 describe('statistics kept fresh without autovacuum', () => {
   let testDb: TestDatabase;
@@ -31,15 +29,14 @@ describe('statistics kept fresh without autovacuum', () => {
   it('analyses the tables changed by more than 50 rows + 10% since their last ANALYZE', async () => {
     await sql`insert into people select n, 'Dept ' || (n % 10) from generate_series(1, 10000) n`.execute(db.kysely);
     await sql`insert into few select generate_series(1, 20)`.execute(db.kysely);
-    const analyzer = createAutoAnalyze({ db, logger: silent });
     // The server counts changes a moment after they commit.
     const analysed = await waitFor(async () => {
-      const tables = await analyzer.analyzeStale();
+      const tables = await analyzeStaleTables(db);
       return tables.length > 0 ? tables : undefined;
     }, { what: 'the imported table analysed' });
     expect(analysed).toEqual(['public.people']);
     expect(await estimatedPeople()).toBe(10000);
-    expect(await analyzer.analyzeStale()).toEqual([]);
+    expect(await analyzeStaleTables(db)).toEqual([]);
     const { rows } = await sql<{ relname: string; analysed: boolean }>`select relname, last_analyze is not null as analysed
       from pg_stat_user_tables where relname in ('people', 'few') order by relname`.execute(db.kysely);
     expect(rows).toEqual([{ relname: 'few', analysed: false }, { relname: 'people', analysed: true }]);

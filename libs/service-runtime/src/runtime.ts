@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { createAutoAnalyze, openDatabase, type Database, type MigrationSet } from '@provisio/db';
+import { analyzeStaleTables, openDatabase, statisticsNeedRefreshing, type Database, type MigrationSet } from '@provisio/db';
 import {
   connectBroker,
   createConsumer,
   createOutboxRelay,
+  createWorkLoop,
   ensureStreams,
   messagingMigrations,
   type Broker,
@@ -81,7 +82,15 @@ export async function openRuntime<DB>(options: RuntimeOptions): Promise<Runtime<
     ...(options.outboxPollIntervalMs === undefined ? {} : { pollIntervalMs: options.outboxPollIntervalMs }),
   });
   const consumers: Consumer[] = [];
-  const autoAnalyze = createAutoAnalyze({ db: db as Database<unknown>, logger: options.logger });
+  // Planner statistics where autovacuum does not keep them (PGlite, or autovacuum off): see libs/db auto-analyze.
+  const statistics = createWorkLoop({
+    work: async () => {
+      const tables = await analyzeStaleTables(db as Database<unknown>);
+      if (tables.length > 0) options.logger.debug({ tables }, 'statistics refreshed');
+    },
+    pollIntervalMs: 15_000,
+    onError: (error, failures) => options.logger.warn({ err: error, failures }, 'refreshing statistics failed; will try again'),
+  });
   let closed = false;
 
   // The outbox's backlog, sampled when metrics are collected (each consumer samples its own lag).
@@ -119,13 +128,13 @@ export async function openRuntime<DB>(options: RuntimeOptions): Promise<Runtime<
     async start() {
       await relay.start();
       for (const consumer of consumers) await consumer.start();
-      await autoAnalyze.start();
+      if (await statisticsNeedRefreshing(db as Database<unknown>)) statistics.start();
     },
     async close(beforeDisconnect) {
       if (closed) return;
       closed = true;
       unregisterGauges();
-      await autoAnalyze.stop();
+      await statistics.stop();
       await Promise.all(consumers.map((consumer) => consumer.stop()));
       await relay.stop();
       await beforeDisconnect?.();
