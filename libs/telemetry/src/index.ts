@@ -4,7 +4,6 @@ export {
   withPublishSpan,
   withConsumeSpan,
   startConsumeSpan,
-  activeTraceparent,
   startSpanInTrace,
   withSpanInTrace,
   traceparentOf,

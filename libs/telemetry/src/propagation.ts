@@ -90,12 +90,8 @@ export function withConsumeSpan<R>(
   return inSpan(startConsumeSpan(subject, consumer, headers), parent, fn);
 }
 
-/**
- * The W3C `traceparent` of the active span (null without one, or when no telemetry is started): to store with
- * work that another transaction or process finishes later (an inbox row, a notification), so that work can
- * continue the same trace with `startSpanInTrace`.
- */
-export function activeTraceparent(ctx: Context = context.active()): string | null {
+/** The W3C `traceparent` of the span in `ctx` (null without one, or when no telemetry is started). */
+function traceparentIn(ctx: Context): string | null {
   const carrier: Record<string, string> = {};
   propagation.inject(ctx, carrier);
   return carrier.traceparent ?? null;
@@ -140,9 +136,12 @@ export function withSpanInTrace<R>(name: string, traceparent: string | null | un
   return inSpan(span, context.active(), () => fn());
 }
 
-/** The W3C `traceparent` that makes later work a child of `span`. */
+/**
+ * The W3C `traceparent` that makes later work a child of `span`: to store with work another transaction or
+ * request finishes (a notification), which continues the trace with `startSpanInTrace` / `withSpanInTrace`.
+ */
 export function traceparentOf(span: Span): string | null {
-  return activeTraceparent(trace.setSpan(context.active(), span));
+  return traceparentIn(trace.setSpan(context.active(), span));
 }
 
 /** Runs `fn` with `span` active (what it does is traced under it); the caller ends the span. */

@@ -1,6 +1,6 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import { notificationChanged } from '@provisio/contracts';
-import { emit, emitMany } from '@provisio/messaging';
+import { emitMany } from '@provisio/messaging';
 import type { Span } from '@provisio/telemetry';
 import type { NotificationsDb } from '../tables.js';
 
@@ -14,6 +14,23 @@ export interface ChangedNotification {
   state: 'open' | 'done';
   version: number;
   pending: number;
+}
+
+/**
+ * An update of one notification that returns what announcing it needs: its columns and how many of its items
+ * are pending (`pending`, null when it has none). Used with `$call` by every in-place change.
+ */
+export function returningAnnouncement(query: UpdateQueryBuilder<NotificationsDb, 'notifications', 'notifications', UpdateResult>) {
+  return query
+    .returning(['id', 'company_id', 'assignee_id', 'employee_id', 'state', 'version'])
+    .returning((eb) =>
+      eb
+        .selectFrom('notification_items')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .whereRef('notification_items.notification_id', '=', 'notifications.id')
+        .where('notification_items.state', '=', 'pending')
+        .as('pending'),
+    );
 }
 
 function changedEvent(notification: ChangedNotification, change: 'created' | 'updated') {
@@ -38,7 +55,7 @@ export async function emitNotificationChanged(
   notification: ChangedNotification,
   change: 'created' | 'updated',
 ): Promise<void> {
-  await emit(tx as Transaction<unknown>, changedEvent(notification, change), notification.id);
+  await emitNotificationsChanged(tx, [{ notification, change }]);
 }
 
 /** Announces many notifications with one insert, each in the trace of its `span` when given. */

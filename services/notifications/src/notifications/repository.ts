@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { NotificationItemsTable, NotificationsDb, NotificationsTable } from '../tables.js';
+import { returningAnnouncement } from './notification-changes.js';
 import type { NotificationCursor } from './cursor.js';
 
 type Db = Kysely<NotificationsDb> | Transaction<NotificationsDb>;
@@ -78,15 +79,7 @@ export function createNotificationRepository() {
         .where('assignee_id', '=', inbox.assigneeId)
         .where('id', '=', id)
         .where('read', '=', false)
-        .returning(['id', 'company_id', 'assignee_id', 'employee_id', 'state', 'version'])
-        .returning((eb) =>
-          eb
-            .selectFrom('notification_items')
-            .select(sql<number>`count(*)::int`.as('n'))
-            .whereRef('notification_items.notification_id', '=', 'notifications.id')
-            .where('notification_items.state', '=', 'pending')
-            .as('pending'),
-        )
+        .$call(returningAnnouncement)
         .executeTakeFirst();
     },
 

@@ -1,5 +1,4 @@
-import type { AccountDirection } from '@provisio/contracts';
-import { foldAccountRequests, overlaps, type AccountEvent, type AccountRequest, type RequestState } from './account-requests.js';
+import { foldAccountRequests, overlaps, type AccountEvent, type AccountRequest } from './account-requests.js';
 
 /**
  * Plans, in memory, what a batch of status events does to one employee's notifications. Pure: the stacker
@@ -31,21 +30,13 @@ export interface NotificationModel {
   closing: boolean;
 }
 
-export interface ItemModel {
+/** An item: the request it follows (as stored), where it is, and what this plan does to it. */
+export interface ItemModel extends Omit<AccountRequest, 'assigneeId'> {
   id: string;
   notificationId: string;
   providerId: string;
-  action: AccountDirection;
-  state: RequestState;
+  /** A stored item always names one (the column is not null). */
   assigneeId: string;
-  dueAt: string | null;
-  firstVersion: number;
-  lastVersion: number;
-  openedVersion: number | null;
-  closedVersion: number | null;
-  requestedAt: string | null;
-  closedAt: string | null;
-  since: string;
   change: 'none' | 'insert' | 'update' | 'delete';
   /** The due date changed: an overdue mark from the workflow no longer applies. */
   clearOverdue: boolean;

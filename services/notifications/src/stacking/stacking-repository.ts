@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { AccountStatus, AccountStatusChanged } from '@provisio/contracts';
 import type { NotificationsDb } from '../tables.js';
+import { returningAnnouncement } from '../notifications/notification-changes.js';
 import type { AccountEvent } from './account-requests.js';
 import type { EmployeeModel, ItemModel, NotificationChange } from './stacking-plan.js';
 
@@ -247,15 +248,7 @@ export function createStackingRepository() {
         .set({ version: sql`version + 1`, updated_at: sql`now()` })
         .where('company_id', '=', companyId)
         .where('id', '=', id)
-        .returning(['id', 'company_id', 'assignee_id', 'employee_id', 'state', 'version'])
-        .returning((eb) =>
-          eb
-            .selectFrom('notification_items')
-            .select(sql<number>`count(*)::int`.as('n'))
-            .whereRef('notification_items.notification_id', '=', 'notifications.id')
-            .where('notification_items.state', '=', 'pending')
-            .as('pending'),
-        )
+        .$call(returningAnnouncement)
         .executeTakeFirst();
     },
   };
