@@ -17,7 +17,7 @@ import { BulkActionBar } from './BulkActionBar';
 import type { SelectedAccount } from './bulk-plan';
 import { StatusBadge } from './StatusBadge';
 import { useAccountAction } from './use-account-action';
-import { useUrlFilters } from '../components/use-url-filters';
+import { useUrlFilters, useUrlSearch } from '../components/use-url-filters';
 import { CHECKLIST_PAGE_SIZES, DEFAULT_CHECKLIST_PAGE_SIZE, checklistQuery } from './checklist-query';
 
 /**
@@ -29,8 +29,8 @@ export function AccountsChecklist({ provider }: { provider: Pick<Provider, 'id' 
   const { params, setFilters } = useUrlFilters();
   const status = (params.get('status') ?? '') as AccountStatus | '';
   const department = params.get('department') ?? '';
-  const [q, setQ] = useState(params.get('q') ?? '');
-  const debouncedQ = useDebouncedValue(q.trim(), 300);
+  const search = useUrlSearch();
+  const debouncedQ = search.query;
   const debouncedDepartment = useDebouncedValue(department.trim(), 300);
   const [limit, setLimit] = useState(DEFAULT_CHECKLIST_PAGE_SIZE);
   const filterKey = JSON.stringify([debouncedQ, status, debouncedDepartment, limit]);
@@ -74,11 +74,8 @@ export function AccountsChecklist({ provider }: { provider: Pick<Provider, 'id' 
       <div className="filters" role="search">
         <SearchField
           id={`${id}-q`}
-          value={q}
-          onChange={(value) => {
-            setQ(value);
-            setParam('q', value.trim());
-          }}
+          value={search.value}
+          onChange={search.onChange}
         />
         <div className="field field--inline">
           <label htmlFor={`${id}-status`}>Status</label>

@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { useSearchParams } from 'react-router';
+import { useDebouncedValue } from './use-debounced-value';
 
 /**
  * List filters kept in the URL (so a filtered list can be linked and survives a reload): the current values,
@@ -19,4 +21,19 @@ export function useUrlFilters() {
       { replace: true },
     );
   return { params, setFilters };
+}
+
+/**
+ * The search box of a list, kept in the URL as `q`: what the box shows (at once), the trimmed value to query
+ * with (debounced), and the change handler that updates both.
+ */
+export function useUrlSearch() {
+  const { params, setFilters } = useUrlFilters();
+  const [value, setValue] = useState(params.get('q') ?? '');
+  const query = useDebouncedValue(value.trim(), 300);
+  const onChange = (next: string) => {
+    setValue(next);
+    setFilters({ q: next.trim() });
+  };
+  return { value, query, onChange };
 }

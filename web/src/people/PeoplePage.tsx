@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import { Link } from 'react-router';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { listEmployees } from '../api/employees';
@@ -10,19 +10,18 @@ import { Empty, Loading } from '../components/QueryState';
 import { Pager } from '../components/Pager';
 import { formatDate } from '../components/format';
 import { useCursorStack } from '../components/use-cursor-stack';
-import { useDebouncedValue } from '../components/use-debounced-value';
 import { PageHeader } from '../layout/PageHeader';
 import { SearchField } from '../components/SearchField';
-import { useUrlFilters } from '../components/use-url-filters';
+import { useUrlFilters, useUrlSearch } from '../components/use-url-filters';
 
 /** The directory (admins: everyone; managers: their reports, "My team"). */
 export default function PeoplePage() {
   const id = useId();
   const { claims } = useSession();
   const { params, setFilters } = useUrlFilters();
-  const [q, setQ] = useState(params.get('q') ?? '');
+  const search = useUrlSearch();
   const status = (params.get('status') ?? '') as EmployeeStatus | '';
-  const debouncedQ = useDebouncedValue(q.trim(), 300);
+  const debouncedQ = search.query;
   const pages = useCursorStack(`${debouncedQ}|${status}`);
   const people = useQuery({
     queryKey: [...queryKeys.employees, 'directory', { q: debouncedQ, status, cursor: pages.cursor }],
@@ -38,11 +37,8 @@ export default function PeoplePage() {
       <div className="filters" role="search">
         <SearchField
           id={`${id}-q`}
-          value={q}
-          onChange={(value) => {
-            setQ(value);
-            setParam('q', value.trim());
-          }}
+          value={search.value}
+          onChange={search.onChange}
         />
         <div className="field field--inline">
           <label htmlFor={`${id}-status`}>Employment</label>
