@@ -3,7 +3,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import { INVALID_SPAN_CONTEXT, trace } from '@opentelemetry/api';
 import { sql, type Transaction } from 'kysely';
 import type { z } from 'zod';
-import type { Database } from '@provisio/db';
+import { pgArray, type Database } from '@provisio/db';
 import {
   consumerMetrics,
   endSpans,
@@ -239,7 +239,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         const keys = ready.map(({ event }) => eventKey(event));
         // In key order: two instances given overlapping batches (a redelivery) never wait on each other in a circle.
         const { rows } = await sql<{ event_key: string }>`insert into processed_events (consumer, event_key)
-          select ${name}, k from unnest(${keys}::text[]) as k order by k on conflict do nothing returning event_key`.execute(tx);
+          select ${name}, k from unnest(${pgArray(keys)}::text[]) as k order by k on conflict do nothing returning event_key`.execute(tx);
         const fresh = new Set(rows.map((row) => row.event_key));
         // `delete`: only the first of two equal keys in one batch is new.
         const result = keys.map((key) => (fresh.delete(key) ? ('applied' as const) : ('duplicate' as const)));

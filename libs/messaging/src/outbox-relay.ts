@@ -1,7 +1,7 @@
 import { context } from '@opentelemetry/api';
 import { sql } from 'kysely';
 import type { JetStreamClient } from '@nats-io/jetstream';
-import type { Database } from '@provisio/db';
+import { pgArray, type Database } from '@provisio/db';
 import { extractTraceContext, outboxMetrics } from '@provisio/telemetry';
 import type { CloudEvent } from './cloudevent.js';
 import type { Namespace } from './namespace.js';
@@ -63,7 +63,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         // Exactly the rows published: a range (`seq <= n`) would also take rows that committed after the
         // select with a lower seq (sequence order is not commit order), and those were never published.
         const seqs = rows.slice(0, published).map((row) => row.seq);
-        await sql`delete from outbox where seq = any(${seqs}::bigint[])`.execute(tx);
+        await sql`delete from outbox where seq = any(${pgArray(seqs)}::bigint[])`.execute(tx);
       }
       outboxMetrics.published(published);
       if (firstFailure !== -1) {

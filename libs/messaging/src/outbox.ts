@@ -7,10 +7,10 @@ export const OUTBOX_CHANNEL = 'provisio_outbox';
 
 type Executor = Transaction<unknown> | Kysely<unknown>;
 
-function traceHeadersOf(ctx: Context): string {
+function traceHeadersOf(ctx: Context): Record<string, string> {
   const traceHeaders: Record<string, string> = {};
   injectTraceContext({ get: (key) => traceHeaders[key] ?? '', set: (key, value) => void (traceHeaders[key] = value) }, ctx);
-  return JSON.stringify(traceHeaders);
+  return traceHeaders;
 }
 
 export interface OutboxItem {
@@ -29,12 +29,15 @@ export interface OutboxItem {
 export async function emitMany(tx: Executor, items: readonly OutboxItem[]): Promise<void> {
   if (items.length === 0) return;
   const active = traceHeadersOf(context.active());
-  const traces = items.map((item) => (item.span ? traceHeadersOf(trace.setSpan(context.active(), item.span)) : active));
+  // One JSON parameter for the whole batch (an array of JSON documents would be escaped element by element).
+  const rows = items.map((item) => ({
+    event: item.event,
+    aggregateId: item.aggregateId,
+    traceHeaders: item.span ? traceHeadersOf(trace.setSpan(context.active(), item.span)) : active,
+  }));
   await sql`insert into outbox (event_id, type, aggregate_id, event, trace_headers)
-    select v.event_id, v.type, v.aggregate_id, v.event, v.trace_headers
-    from unnest(${items.map((item) => item.event.id)}::text[], ${items.map((item) => item.event.type)}::text[],
-      ${items.map((item) => item.aggregateId)}::text[], ${items.map((item) => JSON.stringify(item.event))}::jsonb[], ${traces}::jsonb[])
-      with ordinality as v(event_id, type, aggregate_id, event, trace_headers, n)
+    select v.row -> 'event' ->> 'id', v.row -> 'event' ->> 'type', v.row ->> 'aggregateId', v.row -> 'event', v.row -> 'traceHeaders'
+    from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as v(row, n)
     order by v.n`.execute(tx);
   // Wakes the relay at commit (a relay that misses it finds the rows at its next poll).
   await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(tx);

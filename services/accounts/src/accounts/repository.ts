@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { AccountStatus } from '@provisio/contracts';
+import { pgArray } from '@provisio/db';
 import type { AccountHistoryTable, AccountsDb, AccountsTable } from '../tables.js';
 
 type Db = Kysely<AccountsDb> | Transaction<AccountsDb>;
@@ -27,7 +28,7 @@ export function createAccountRepository() {
         .selectAll()
         .where('company_id', '=', companyId)
         .where(
-          sql<boolean>`(provider_id, employee_id) in (select * from unnest(${providerIds}::uuid[], ${employeeIds}::text[]))`,
+          sql<boolean>`(provider_id, employee_id) in (select * from unnest(${pgArray(providerIds)}::uuid[], ${pgArray(employeeIds)}::text[]))`,
         )
         .execute();
       return new Map(rows.map((row) => [accountKey(row.provider_id, row.employee_id), row]));
@@ -66,13 +67,13 @@ export function createAccountRepository() {
         const rows = entries.map((entry) => entry.row);
         const iso = (value: Date | null) => (value === null ? null : new Date(value).toISOString());
         return sql`unnest(
-          ${rows.map((row) => row.provider_id)}::uuid[], ${rows.map((row) => row.employee_id)}::text[],
-          ${rows.map((row) => row.status)}::text[], ${rows.map((row) => row.requested_from)}::text[],
-          ${rows.map((row) => row.assignee_id)}::text[], ${rows.map((row) => iso(row.requested_at))}::timestamptz[],
-          ${rows.map((row) => iso(row.due_at))}::timestamptz[], ${rows.map((row) => row.note)}::text[],
-          ${rows.map((row) => row.workflow_run_id)}::uuid[], ${rows.map((row) => row.workflow_task_id)}::uuid[],
-          ${rows.map((row) => iso(row.updated_at))}::timestamptz[], ${rows.map((row) => row.version)}::int[],
-          ${entries.map((entry) => entry.expectedVersion ?? 0)}::int[]
+          ${pgArray(rows.map((row) => row.provider_id))}::uuid[], ${pgArray(rows.map((row) => row.employee_id))}::text[],
+          ${pgArray(rows.map((row) => row.status))}::text[], ${pgArray(rows.map((row) => row.requested_from))}::text[],
+          ${pgArray(rows.map((row) => row.assignee_id))}::text[], ${pgArray(rows.map((row) => iso(row.requested_at)))}::timestamptz[],
+          ${pgArray(rows.map((row) => iso(row.due_at)))}::timestamptz[], ${pgArray(rows.map((row) => row.note))}::text[],
+          ${pgArray(rows.map((row) => row.workflow_run_id))}::uuid[], ${pgArray(rows.map((row) => row.workflow_task_id))}::uuid[],
+          ${pgArray(rows.map((row) => iso(row.updated_at)))}::timestamptz[], ${pgArray(rows.map((row) => row.version))}::int[],
+          ${pgArray(entries.map((entry) => entry.expectedVersion ?? 0))}::int[]
         ) as v(provider_id, employee_id, status, requested_from, assignee_id, requested_at, due_at, note,
           workflow_run_id, workflow_task_id, updated_at, version, expected)`;
       };
@@ -118,8 +119,8 @@ export function createAccountRepository() {
       const keys = entries.map(([key]) => key.split('|') as [string, AccountStatus]);
       await sql`insert into account_counts (company_id, provider_id, status, count)
         select ${companyId}, v.provider_id, v.status, v.delta
-        from unnest(${keys.map(([providerId]) => providerId)}::uuid[], ${keys.map(([, status]) => status)}::text[],
-          ${entries.map(([, delta]) => delta)}::int[]) as v(provider_id, status, delta)
+        from unnest(${pgArray(keys.map(([providerId]) => providerId))}::uuid[], ${pgArray(keys.map(([, status]) => status))}::text[],
+          ${pgArray(entries.map(([, delta]) => delta))}::int[]) as v(provider_id, status, delta)
         on conflict (company_id, provider_id, status) do update set count = account_counts.count + excluded.count`.execute(tx);
     },
 

@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely';
+import { pgArray } from '@provisio/db';
 import type { NotificationsDb } from '../tables.js';
 import type { Employee } from '../stacking/stacking-repository.js';
 
@@ -49,7 +50,7 @@ export function createOverdueRepository() {
       const { rows } = await sql<{ company_id: string; notification_id: string }>`update notification_items
           set overdue_at = now(), updated_at = now()
         where (company_id, employee_id) in (select * from unnest(
-                ${employees.map((e) => e.companyId)}::text[], ${employees.map((e) => e.employeeId)}::text[]))
+                ${pgArray(employees.map((e) => e.companyId))}::text[], ${pgArray(employees.map((e) => e.employeeId))}::text[]))
           and state = 'pending' and overdue_at is null and due_at <= now()
         returning company_id, notification_id`.execute(tx);
       const notifications = new Map(rows.map((row) => [row.notification_id, { companyId: row.company_id, id: row.notification_id }]));

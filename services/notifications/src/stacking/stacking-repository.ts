@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { AccountStatus, AccountStatusChanged } from '@provisio/contracts';
+import { pgArray, type ArrayElement } from '@provisio/db';
 import type { NotificationsDb } from '../tables.js';
 import { returningAnnouncement } from '../notifications/notification-changes.js';
 import type { AccountEvent } from './account-requests.js';
@@ -23,7 +24,7 @@ const iso = (value: Date | string) => new Date(value).toISOString();
 const isoOrNull = (value: Date | string | null) => (value === null ? null : iso(value));
 
 function employeeTuples(employees: readonly Employee[]) {
-  return sql`(select * from unnest(${employees.map((e) => e.companyId)}::text[], ${employees.map((e) => e.employeeId)}::text[]))`;
+  return sql`(select * from unnest(${pgArray(employees.map((e) => e.companyId))}::text[], ${pgArray(employees.map((e) => e.employeeId))}::text[]))`;
 }
 
 export function createStackingRepository() {
@@ -35,16 +36,17 @@ export function createStackingRepository() {
      */
     async lockEmployees(tx: Tx, employees: readonly Employee[]): Promise<void> {
       const keys = employees.map((e) => `notifications:${e.companyId}:${e.employeeId}`).sort();
-      await sql`select pg_advisory_xact_lock(id) from (select distinct hashtext(k) as id from unnest(${keys}::text[]) as k order by 1) as locks`.execute(tx);
+      await sql`select pg_advisory_xact_lock(id) from (select distinct hashtext(k) as id from unnest(${pgArray(keys)}::text[]) as k order by 1) as locks`.execute(tx);
     },
 
-    /** Every event seen of these accounts, by account. */
+    /** Every event seen of these accounts, by account: the ones recorded before, then these (a version seen twice counts once). */
     async recordAndReadHistory(tx: Tx, events: readonly AccountStatusChanged[], accounts: readonly Account[]): Promise<Map<string, AccountEvent[]>> {
-      // One array per column (a few parameters, not ten per row: a batch of hundreds stays cheap to send). The
-      // select does not see the rows its own insert adds (one snapshot), hence the union with them; a version
-      // already recorded is not inserted again, and is in the table. Call it under the employees' locks: every
-      // event of theirs is recorded under them, so the table then holds every event committed before.
-      const column = <T>(pick: (event: AccountStatusChanged) => T) => events.map(pick);
+      // One statement: the select sees the table as it was before the insert (one snapshot), so it returns the
+      // history recorded before and this batch's events come from memory (read back, they were most of the rows
+      // to parse). A version already recorded is not inserted again. Call it under the employees' locks: every
+      // event of theirs is recorded under them, so the table then holds every event committed before. One array
+      // per column: a few parameters, not ten per row.
+      const column = (pick: (event: AccountStatusChanged) => ArrayElement) => pgArray(events.map(pick));
       const { rows } = await sql<{
         company_id: string;
         employee_id: string;
@@ -64,29 +66,43 @@ export function createStackingRepository() {
             ${column((e) => e.version)}::int[], ${column((e) => e.from)}::text[], ${column((e) => e.to)}::text[],
             ${column((e) => e.assigneeId)}::text[], ${column((e) => e.previousAssigneeId ?? null)}::text[],
             ${column((e) => e.dueAt)}::timestamptz[], ${column((e) => e.at)}::timestamptz[])
-          on conflict do nothing
-          returning company_id, employee_id, provider_id, version, from_status, to_status, assignee_id, previous_assignee_id, due_at, at)
+          on conflict do nothing)
         select company_id, employee_id, provider_id, version, from_status, to_status, assignee_id, previous_assignee_id, due_at, at
         from account_events
         where (company_id, employee_id, provider_id) in (select * from unnest(
-          ${accounts.map((a) => a.companyId)}::text[], ${accounts.map((a) => a.employeeId)}::text[], ${accounts.map((a) => a.providerId)}::uuid[]))
-        union all
-        select * from recorded
-        order by version`.execute(tx);
+          ${pgArray(accounts.map((a) => a.companyId))}::text[], ${pgArray(accounts.map((a) => a.employeeId))}::text[], ${pgArray(accounts.map((a) => a.providerId))}::uuid[]))`.execute(tx);
       const byAccount = new Map<string, AccountEvent[]>();
+      const add = (account: Account, event: AccountEvent) => {
+        const key = accountKey(account);
+        const list = byAccount.get(key);
+        if (list) list.push(event);
+        else byAccount.set(key, [event]);
+      };
       for (const row of rows) {
-        const key = accountKey({ companyId: row.company_id, employeeId: row.employee_id, providerId: row.provider_id });
-        const list = byAccount.get(key) ?? [];
-        list.push({
-          version: row.version,
-          from: row.from_status,
-          to: row.to_status,
-          assigneeId: row.assignee_id,
-          previousAssigneeId: row.previous_assignee_id,
-          dueAt: isoOrNull(row.due_at),
-          at: iso(row.at),
+        add(
+          { companyId: row.company_id, employeeId: row.employee_id, providerId: row.provider_id },
+          {
+            version: row.version,
+            from: row.from_status,
+            to: row.to_status,
+            assigneeId: row.assignee_id,
+            previousAssigneeId: row.previous_assignee_id,
+            dueAt: isoOrNull(row.due_at),
+            at: iso(row.at),
+          },
+        );
+      }
+      // After the recorded ones: where a version was recorded before, the recorded event is the one kept.
+      for (const event of events) {
+        add(event, {
+          version: event.version,
+          from: event.from,
+          to: event.to,
+          assigneeId: event.assigneeId,
+          previousAssigneeId: event.previousAssigneeId ?? null,
+          dueAt: isoOrNull(event.dueAt),
+          at: iso(event.at),
         });
-        byAccount.set(key, list);
       }
       return byAccount;
     },
@@ -163,14 +179,14 @@ export function createStackingRepository() {
         await sql`update notifications n set
             state = v.state, read = v.read, version = v.version, updated_at = now(),
             closed_at = case when v.closing then now() else n.closed_at end
-          from unnest(${updated.map((n) => n.id)}::uuid[], ${updated.map((n) => n.state)}::text[], ${updated.map((n) => n.read)}::boolean[],
-                      ${updated.map((n) => n.version)}::int[], ${updated.map((n) => n.closing)}::boolean[]) as v(id, state, read, version, closing)
+          from unnest(${pgArray(updated.map((n) => n.id))}::uuid[], ${pgArray(updated.map((n) => n.state))}::text[], ${pgArray(updated.map((n) => n.read))}::boolean[],
+                      ${pgArray(updated.map((n) => n.version))}::int[], ${pgArray(updated.map((n) => n.closing))}::boolean[]) as v(id, state, read, version, closing)
           where n.id = v.id`.execute(tx);
       }
 
       const inserted = changes.filter((c) => c.notification.isNew && !c.remove);
       if (inserted.length > 0) {
-        const column = <T>(pick: (change: (typeof inserted)[number]) => T) => inserted.map(pick);
+        const column = (pick: (change: (typeof inserted)[number]) => ArrayElement) => pgArray(inserted.map(pick));
         await sql`insert into notifications (id, company_id, assignee_id, employee_id, state, read, version, closed_at, origin_traceparent)
           select id, company_id, assignee_id, employee_id, state, read, version, case when state = 'done' then now() end, origin_traceparent
           from unnest(
@@ -182,7 +198,7 @@ export function createStackingRepository() {
 
       const newItems = items.filter(({ item }) => item.change === 'insert');
       if (newItems.length > 0) {
-        const column = <T>(pick: (entry: (typeof newItems)[number]) => T) => newItems.map(pick);
+        const column = (pick: (entry: (typeof newItems)[number]) => ArrayElement) => pgArray(newItems.map(pick));
         await sql`insert into notification_items (id, notification_id, company_id, employee_id, provider_id, assignee_id, action, state,
             due_at, first_version, last_version, opened_version, closed_version, requested_at, closed_at, since)
           select * from unnest(
@@ -196,7 +212,7 @@ export function createStackingRepository() {
 
       const changedItems = items.filter(({ item }) => item.change === 'update').map(({ item }) => item);
       if (changedItems.length > 0) {
-        const column = <T>(pick: (item: ItemModel) => T) => changedItems.map(pick);
+        const column = (pick: (item: ItemModel) => ArrayElement) => pgArray(changedItems.map(pick));
         await sql`update notification_items i set
             notification_id = v.notification_id, assignee_id = v.assignee_id, action = v.action, state = v.state,
             due_at = v.due_at, overdue_at = case when v.clear_overdue then null else i.overdue_at end,
