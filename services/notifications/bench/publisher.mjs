@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import { connectBroker, publishEvent } from '@provisio/messaging';
 
-const { natsUrl, namespace, events, ratePerSecond } = workerData;
+const { natsUrl, namespace, warmUp, events, ratePerSecond } = workerData;
 const broker = await connectBroker({ url: natsUrl, name: 'bench-publisher', namespace });
 const now = () => performance.timeOrigin + performance.now();
 const publishedAt = new Array(events.length);
@@ -16,8 +16,13 @@ const publish = (index) => {
 };
 parentPort.postMessage({ ready: true });
 await new Promise((resolve) => parentPort.once('message', resolve));
+// The warm-up: a running accounts service has published before (its code is compiled, its connection warm).
+await Promise.all(warmUp.map((event) => publishEvent(broker.js, broker.ns, event)));
+parentPort.postMessage({ warm: true });
+await new Promise((resolve) => parentPort.once('message', resolve));
 
 const t0 = now();
+const cpu0 = process.threadCpuUsage();
 if (ratePerSecond === undefined) {
   await Promise.all(events.map((_, index) => publish(index)));
 } else {
@@ -32,5 +37,6 @@ if (ratePerSecond === undefined) {
   await Promise.all(sent);
 }
 const done = now();
+const cpu = process.threadCpuUsage(cpu0);
 await broker.drain();
-parentPort.postMessage({ t0, done, publishedAt });
+parentPort.postMessage({ t0, done, publishedAt, cpuMs: (cpu.user + cpu.system) / 1000 });
