@@ -53,6 +53,8 @@ export interface AccountCountsTable {
   company_id: string;
   provider_id: string;
   status: AccountStatus;
+  /** One of the rows the counter is spread over; the counter is the sum of its stripes. */
+  stripe: Generated<number>;
   count: number;
 }
 

@@ -286,6 +286,33 @@ describe('account actions over HTTP', () => {
     expect(response.json().status).toBe('provisioned');
   });
 
+  // Counters are spread over stripes (one per connection) so that concurrent changes do not queue on one row: the
+  // summary adds them up, with requests committing at once and with a counter split over several stripes.
+  it('counts every account when many requests commit at once', async () => {
+    const people = await Promise.all(Array.from({ length: 24 }, () => accountIn([])));
+    const answers = await Promise.all(people.map((employeeId) => admin.post(url(employeeId, 'request-provisioning'), {})));
+    expect(answers.map((answer) => answer.statusCode)).toEqual(people.map(() => 200));
+    const db = h.service.runtime.db.kysely;
+    const actual = async () => {
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from accounts
+        where company_id = ${companyId} and provider_id = ${providerId} and status = 'provisioning_requested'`.execute(db);
+      return rows[0]!.n;
+    };
+    const summarised = async () => {
+      const items = (await admin.get(`/v1/access/summary?providerId=${providerId}`)).json().items as { counts: Record<string, number> }[];
+      return items[0]!.counts.provisioningRequested;
+    };
+    expect(await actual()).toBeGreaterThanOrEqual(people.length);
+    expect(await summarised()).toBe(await actual());
+    // Moves one request's count from its stripe to a stripe of its own: the total stays.
+    await sql`update account_counts set count = count - 1 where (company_id, provider_id, status, stripe) =
+      (select company_id, provider_id, status, stripe from account_counts
+       where company_id = ${companyId} and provider_id = ${providerId} and status = 'provisioning_requested' and count > 0 limit 1)`.execute(db);
+    await sql`insert into account_counts (company_id, provider_id, status, stripe, count)
+      values (${companyId}, ${providerId}, 'provisioning_requested', 100, 1)`.execute(db);
+    expect(await summarised()).toBe(await actual());
+  });
+
   // A batch answers per item in order; one failure does not stop the others.
   it('applies a batch item by item, in order', async () => {
     const first = await accountIn([]);

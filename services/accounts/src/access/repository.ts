@@ -67,8 +67,9 @@ export function createAccessRepository() {
           'p.name',
           'p.logo_url',
           sql<string>`lower(p.name)`.as('name_key'),
-          sql<Record<string, number> | null>`(select jsonb_object_agg(c.status, c.count) from account_counts c
-            where c.company_id = p.company_id and c.provider_id = p.id)`.as('counts'),
+          // A counter is the sum of its stripes (migration 003).
+          sql<Record<string, number> | null>`(select jsonb_object_agg(s.status, s.count) from (select c.status, sum(c.count)::int as count
+            from account_counts c where c.company_id = p.company_id and c.provider_id = p.id group by c.status) s)`.as('counts'),
         ])
         .where('p.company_id', '=', companyId)
         .where('p.archived', '=', false)

@@ -4,6 +4,9 @@ import { pgArray } from '@provisio/db';
 import type { AccountHistoryTable, AccountsDb, AccountsTable } from '../tables.js';
 
 type Db = Kysely<AccountsDb> | Transaction<AccountsDb>;
+
+/** Rows each (provider, status) counter is spread over (migration 003). */
+const COUNT_STRIPES = 16;
 export type AccountRow = Selectable<AccountsTable>;
 export type NewHistoryRow = Insertable<AccountHistoryTable>;
 
@@ -110,18 +113,19 @@ export function createAccountRepository() {
     },
 
     /**
-     * Applies per-(provider, status) count changes in one statement. Rows are written in key order, so two
-     * transactions never wait for each other's counters in a cycle.
+     * Applies per-(provider, status) count changes in one statement, to the stripe of this connection (a
+     * counter is the sum of its stripes, so concurrent transactions seldom wait on the same row). Rows are
+     * written in key order and a transaction keeps to one stripe, so two never wait for each other in a cycle.
      */
     async addToCounts(tx: Transaction<AccountsDb>, companyId: string, deltas: ReadonlyMap<string, number>): Promise<void> {
       const entries = [...deltas.entries()].filter(([, delta]) => delta !== 0).sort(([a], [b]) => compare(a, b));
       if (entries.length === 0) return;
       const keys = entries.map(([key]) => key.split('|') as [string, AccountStatus]);
-      await sql`insert into account_counts (company_id, provider_id, status, count)
-        select ${companyId}, v.provider_id, v.status, v.delta
+      await sql`insert into account_counts (company_id, provider_id, status, stripe, count)
+        select ${companyId}, v.provider_id, v.status, pg_backend_pid() % ${COUNT_STRIPES}, v.delta
         from unnest(${pgArray(keys.map(([providerId]) => providerId))}::uuid[], ${pgArray(keys.map(([, status]) => status))}::text[],
           ${pgArray(entries.map(([, delta]) => delta))}::int[]) as v(provider_id, status, delta)
-        on conflict (company_id, provider_id, status) do update set count = account_counts.count + excluded.count`.execute(tx);
+        on conflict (company_id, provider_id, status, stripe) do update set count = account_counts.count + excluded.count`.execute(tx);
     },
 
     /** Recomputes the counters of a company from its accounts (after a bulk load straight into the table). */
