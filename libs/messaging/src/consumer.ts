@@ -283,18 +283,32 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     }
   }
 
-  /** What arrives while a batch is applied waits and forms the next batch (one batch at a time). */
+  /**
+   * What arrives while a batch is applied waits and forms the next batch (one batch at a time). Everything
+   * received is held here, not in the client's buffer (the server's `max_ack_pending` bounds it), so that while
+   * a slow batch runs the held messages can be reported in progress: without that, JetStream would deliver them
+   * again after `ack_wait` (harmless, they are deduplicated, but work for nothing).
+   */
   async function consumeInBatches(iterator: ConsumerMessages, size: number): Promise<void> {
     const waiting: JsMsg[] = [];
+    let inHand: readonly JsMsg[] = [];
     let running: Promise<void> | undefined;
+    const ackWaitMs = options.ackWaitMs ?? 30_000;
+    const progress = setInterval(() => {
+      for (const msg of inHand) msg.working();
+      for (const msg of waiting) msg.working();
+    }, Math.max(100, Math.floor(ackWaitMs / 3)));
+    progress.unref();
     const drain = async (): Promise<void> => {
       // One turn of the event loop first: what has already been received (a backlog arrives as one pull
       // response) joins the batch instead of the first message going alone.
       await new Promise((resolve) => setImmediate(resolve));
       while (waiting.length > 0) {
-        await handleBatch(waiting.splice(0, size)).catch((error) =>
+        inHand = waiting.splice(0, size);
+        await handleBatch(inHand).catch((error) =>
           logger.error({ consumer: name, err: error }, 'batch handling failed; its messages will be redelivered'),
         );
+        inHand = [];
       }
     };
     const start = (): void => {
@@ -304,12 +318,15 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         if (waiting.length > 0) start();
       });
     };
-    for await (const msg of iterator) {
-      waiting.push(msg);
-      start();
-      while (waiting.length >= size * 2 && running) await running;
+    try {
+      for await (const msg of iterator) {
+        waiting.push(msg);
+        start();
+      }
+      while (running) await running;
+    } finally {
+      clearInterval(progress);
     }
-    while (running) await running;
   }
 
   async function ensureConsumer(): Promise<void> {

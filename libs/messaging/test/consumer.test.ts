@@ -7,6 +7,8 @@ import { createConsumer, defineEvent, ensureStreams, messagingMigrations, publis
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
 const hired = defineEvent('hr.test_hired', z.object({ companyId: z.string(), who: z.string() }));
+/** Another type on the same stream, for a consumer that must not see the other tests' events. */
+const rehired = defineEvent('hr.test_rehired', z.object({ companyId: z.string(), who: z.string() }));
 
 /**
  * A database with `processed_events` and an `applied` table, and a namespace with HR and DEAD_LETTER streams,
@@ -208,6 +210,41 @@ describe('consumer in batches', () => {
     expect(await applied('twice-')).toEqual(['twice-ada']);
     expect(consumer.stats).toMatchObject({ applied: 121, duplicate: 3 });
     await consumer.stop();
+  });
+
+  // A batch slower than ack_wait: the messages in hand and those waiting behind it are reported in progress, so
+  // JetStream does not deliver them again (each would come back as a duplicate).
+  it('keeps a slow batch and the messages behind it from being redelivered', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let slowStarted = false;
+    const consumer = createConsumer({ broker, db, logger: silent, name: 'batch-slow', stream: 'HR', batchSize: 5, ackWaitMs: 1_000 }).onBatch(
+      rehired,
+      async (items, tx) => {
+        if (items.some(({ event }) => event.data.who === 'slow-0')) {
+          slowStarted = true;
+          await released;
+        }
+        await sql`insert into applied (who) select unnest(${items.map(({ event }) => event.data.who)}::text[])`.execute(tx);
+      },
+    );
+    consumers.push(consumer);
+    await consumer.start();
+    try {
+      await publishEvent(broker.js, broker.ns, rehired.build({ companyId: 'c1', who: 'slow-0' }, { source: 'test' }));
+      await waitFor(() => slowStarted, { what: 'the slow batch started' });
+      const behind = Array.from({ length: 12 }, (_, i) => rehired.build({ companyId: 'c1', who: `slow-${String(i + 1).padStart(2, '0')}` }, { source: 'test' }));
+      await Promise.all(behind.map((event) => publishEvent(broker.js, broker.ns, event)));
+      // Three times ack_wait: without progress reports every held message would have been delivered again.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      release();
+      await waitFor(() => consumer.stats.applied === 13, { what: 'all thirteen applied' });
+      expect(consumer.stats).toMatchObject({ applied: 13, duplicate: 0, retry: 0 });
+      expect(await applied('slow-')).toEqual(['slow-0', ...behind.map((event) => event.data.who)]);
+    } finally {
+      release();
+      await consumer.stop();
+    }
   });
 
   // One event that cannot be applied spoils its batch; the batch is applied again message by message, so the
