@@ -12,7 +12,7 @@ import { buildAccountsApp } from './app.js';
 import type { AccountsConfig } from './config.js';
 import { createEmployeeService } from './employees/employee-service.js';
 import { createEmployeeRepository } from './employees/repository.js';
-import { onRosterChange } from './employees/termination.js';
+import { rosterReactions } from './employees/roster-reactions.js';
 import { consumeProviders } from './providers/handlers.js';
 import { createProviderRepository } from './providers/repository.js';
 import type { AccountsDb } from './tables.js';
@@ -49,7 +49,7 @@ export async function createAccountsService(config: AccountsConfig, logger: Logg
     const accounts = createAccountService({ db, accounts: accountRepo, providers: providerRepo, employees: employeeRepo });
     const employees = createEmployeeService({ db, employees: employeeRepo });
 
-    consumeRoster<AccountsDb>(runtime.consumer({ name: 'accounts-roster', stream: 'HR' }), onRosterChange({ accounts, accountRepo }));
+    consumeRoster<AccountsDb>(runtime.consumer({ name: 'accounts-roster', stream: 'HR' }), rosterReactions({ accounts, accountRepo, logger }));
     consumeProviders(runtime.consumer({ name: 'accounts-providers', stream: 'PROVIDERS' }), providerRepo);
     consumeWorkflowTasks(runtime.consumer({ name: 'accounts-workflow-tasks', stream: 'WORKFLOWS' }), {
       accounts,

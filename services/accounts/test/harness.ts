@@ -7,7 +7,7 @@ import { createLogger, loadConfig, type Role } from '@provisio/service-kit';
 import { anEmployee, bearer, connectTestBroker, createTestDatabase, testEnv, testNamespace, type TestDatabase } from '@provisio/testing';
 import type { Transaction } from 'kysely';
 import { accountsConfigSchema, createAccountsService, type AccountsService } from '../src/index.js';
-import { onRosterChange } from '../src/employees/termination.js';
+import { rosterReactions } from '../src/employees/roster-reactions.js';
 import { createAccountRepository } from '../src/accounts/repository.js';
 import { createAccountService } from '../src/accounts/account-service.js';
 import { createEmployeeRepository } from '../src/employees/repository.js';
@@ -62,7 +62,7 @@ export function caller(service: AccountsService, companyId: string, sub: string,
 }
 
 /**
- * Seeds the roster through the roster handler the consumer runs (applyRosterEvent + the termination hook),
+ * Seeds the roster through the roster handler the consumer runs (applyRosterEvent + the roster reactions),
  * without the broker: fast, and the same code path as a delivered HR event.
  */
 export async function seedHire(service: AccountsService, companyId: string, overrides: Partial<HrEmployee> = {}, time?: Date): Promise<HrEmployee> {
@@ -82,7 +82,7 @@ export async function applyHr(service: AccountsService, event: CloudEvent<never>
   const db = service.runtime.db;
   const accountRepo = createAccountRepository();
   const accounts = createAccountService({ db, accounts: accountRepo, providers: createProviderRepository(), employees: createEmployeeRepository() });
-  const hook = onRosterChange({ accounts, accountRepo });
+  const hook = rosterReactions({ accounts, accountRepo, logger: { warn() {} } });
   await db.transaction(async (tx) => {
     const change = await applyRosterEvent(tx as unknown as Transaction<RosterTables>, event);
     await hook(tx, change);

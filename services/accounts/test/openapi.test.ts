@@ -28,6 +28,7 @@ describe('OpenAPI', () => {
         '/v1/providers/{providerId}/accounts/{employeeId}/cancel-request',
         '/v1/providers/{providerId}/accounts/{employeeId}/mark-deprovisioned',
         '/v1/providers/{providerId}/accounts/{employeeId}/mark-provisioned',
+        '/v1/providers/{providerId}/accounts/{employeeId}/reassign',
         '/v1/providers/{providerId}/accounts/{employeeId}/request-deprovisioning',
         '/v1/providers/{providerId}/accounts/{employeeId}/request-provisioning',
       ],

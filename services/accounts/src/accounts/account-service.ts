@@ -18,15 +18,21 @@ import { accountKey, type AccountRepository, type AccountRow } from './repositor
 
 export const EVENT_SOURCE = 'provisio/accounts';
 
+/**
+ * Gives an open request another assignee: the status, due date and run stay. Not one of the contract's moves
+ * (the status does not change), so it is not in the transition table.
+ */
+export const REASSIGN = 'reassign';
+
 /** One account action, from a person (HTTP), a workflow task, or a roster change. */
 export interface ActionRequest {
   providerId: string;
   employeeId: string;
-  action: AccountAction;
+  action: AccountAction | typeof REASSIGN;
   note?: string | null | undefined;
   /** Requests only. */
   dueAt?: string | null | undefined;
-  /** Requests only; default: the provider's assignee for the direction. Must be an active admin. */
+  /** Requests and reassignments only; default: the provider's assignee for the direction. Must be an active admin. */
   assigneeId?: string | null | undefined;
   /** Refuse with CONFLICT unless the account is at this version (If-Match). */
   expectedVersion?: number | undefined;
@@ -85,9 +91,10 @@ export function createAccountService(deps: AccountServiceDeps) {
   const now = deps.now ?? (() => new Date());
 
   /** Why a write found the account changed: the action is no longer allowed, or it is but on other facts. */
-  function lostRace(current: AccountRow, action: AccountAction, employee: RosterEmployee): AppError {
+  function lostRace(current: AccountRow, action: ActionRequest['action'], employee: RosterEmployee): AppError {
     const allowed = allowedActions(current.status, employee.status);
-    if (!allowed.includes(action)) return new InvalidTransitionError({ currentStatus: current.status, allowed });
+    const stillAllowed = action === REASSIGN ? isOpenRequest(current.status) : allowed.includes(action);
+    if (!stillAllowed) return new InvalidTransitionError({ currentStatus: current.status, allowed });
     return new ConflictError(
       `The account changed while you were acting (now ${current.status}, version ${current.version}); reload it and retry.`,
       { currentStatus: current.status, version: current.version },
@@ -124,9 +131,15 @@ export function createAccountService(deps: AccountServiceDeps) {
   ): Promise<ActionOutcome[]> {
     const at = now();
     const providerRows = await providers.findMany(tx, companyId, requests.map((request) => request.providerId));
+    // A reassignment without an assignee goes to the provider's assignee, who must be an active admin too.
+    const defaultAssignees = requests.flatMap((request) => {
+      const provider = request.action === REASSIGN && !request.assigneeId ? providerRows.get(request.providerId) : undefined;
+      return provider ? [provider.provisioning_assignee_id, provider.deprovisioning_assignee_id] : [];
+    });
     const people = await employees.findMany(tx, companyId, [
       ...requests.map((request) => request.employeeId),
       ...requests.flatMap((request) => (request.assigneeId ? [request.assigneeId] : [])),
+      ...defaultAssignees,
     ]);
     const read = await accounts.findMany(tx, companyId, requests);
     const state = new Map(read);
@@ -145,11 +158,21 @@ export function createAccountService(deps: AccountServiceDeps) {
       if (!employee) return fail(index, new NotFoundError(`Employee ${request.employeeId} was not found.`));
       const key = accountKey(request.providerId, request.employeeId);
       const current = state.get(key) ?? noAccount(companyId, request.providerId, request.employeeId, at);
+      const action = request.action;
+      const reassigning = action === REASSIGN;
       let next;
-      try {
-        next = transition({ status: current.status, requestedFrom: current.requested_from }, request.action, employee.status);
-      } catch (error) {
-        return fail(index, error as AppError);
+      if (reassigning) {
+        // Only an open request has an assignee to change.
+        if (!isOpenRequest(current.status)) {
+          return fail(index, new InvalidTransitionError({ currentStatus: current.status, allowed: allowedActions(current.status, employee.status) }));
+        }
+        next = { status: current.status, requestedFrom: current.requested_from };
+      } else {
+        try {
+          next = transition({ status: current.status, requestedFrom: current.requested_from }, action, employee.status);
+        } catch (error) {
+          return fail(index, error as AppError);
+        }
       }
       // A move the current status forbids says so (above); an allowed one decided on an older version is a conflict.
       if (request.expectedVersion !== undefined && request.expectedVersion !== current.version) {
@@ -162,7 +185,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         );
       }
 
-      const direction = requestDirection[request.action];
+      const direction = reassigning ? (current.status === 'provisioning_requested' ? 'provision' : 'deprovision') : requestDirection[action];
       let assigneeId: string | null = null;
       if (direction) {
         if (request.assigneeId) {
@@ -181,7 +204,37 @@ export function createAccountService(deps: AccountServiceDeps) {
         }
       }
 
-      const opensRequest = isRequestAction(request.action);
+      if (reassigning) {
+        const assignee = assigneeId === null ? undefined : people.get(assigneeId);
+        if (assignee?.status !== 'active' || assignee.accessLevel !== 'admin') {
+          return fail(
+            index,
+            new InvalidReferenceError("The provider's assignee for this request is not an active Full Access Admin; name another assignee.", [
+              { path: 'assigneeId', message: `employee ${assigneeId} is not an active Full Access Admin` },
+            ]),
+          );
+        }
+        // The same assignee again changes nothing (no new version, no event).
+        if (assigneeId === current.assignee_id) {
+          outcomes[index] = { ok: true, row: current };
+          return;
+        }
+        const after: AccountRow = { ...current, assignee_id: assigneeId, note: request.note ?? current.note, updated_at: at, version: current.version + 1 };
+        state.set(key, after);
+        changes.push({
+          index,
+          request,
+          employee,
+          before: current,
+          after,
+          reason: request.reason ?? null,
+          workflowRunId: current.workflow_run_id,
+          workflowTaskId: current.workflow_task_id,
+        });
+        return;
+      }
+
+      const opensRequest = isRequestAction(action);
       // The run that asked for this change: the new request's, or the one whose request this change closes.
       const workflowRunId = opensRequest ? (request.workflowRunId ?? null) : (request.workflowRunId ?? current.workflow_run_id);
       const workflowTaskId = opensRequest ? (request.workflowTaskId ?? null) : (request.workflowTaskId ?? current.workflow_task_id);
@@ -205,7 +258,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         employee,
         before: current,
         after,
-        reason: request.reason ?? (request.action === 'cancel-request' ? 'cancelled' : null),
+        reason: request.reason ?? (action === 'cancel-request' ? 'cancelled' : null),
         workflowRunId,
         workflowTaskId,
       });

@@ -44,6 +44,17 @@ export function createAccountRepository() {
       return query.execute();
     },
 
+    /** Open requests waiting for this assignee. */
+    async findOpenRequestsAssignedTo(db: Db, companyId: string, assigneeId: string): Promise<AccountRow[]> {
+      return db
+        .selectFrom('accounts')
+        .selectAll()
+        .where('company_id', '=', companyId)
+        .where('assignee_id', '=', assigneeId)
+        .where('status', 'in', ['provisioning_requested', 'deprovisioning_requested'])
+        .execute();
+    },
+
     /** Requests a workflow run opened that are still open. */
     async findOpenRequestsOfRun(db: Db, companyId: string, runId: string): Promise<AccountRow[]> {
       return db

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { errorResponses, principalOf, requireRole, ValidationFailedError, type FastifyPluginAsyncZod } from '@provisio/service-kit';
 import { employeeParams } from '../employees/schemas.js';
 import type { AccountReads } from './account-reads.js';
-import type { AccountService } from './account-service.js';
+import { REASSIGN, type AccountService } from './account-service.js';
 import { accountActions, isRequestAction } from './account-transitions.js';
 import {
   checklistQuery,
@@ -18,6 +18,7 @@ import {
   batchBody,
   batchResponse,
   plainActionBody,
+  reassignBody,
   requestActionBody,
   toAccount,
 } from './schemas.js';
@@ -82,6 +83,29 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService; re
       return reply.header('etag', `"${row.version}"`).send(toAccount(row));
     });
   }
+
+  app.post(`/v1/providers/:providerId/accounts/:employeeId/${REASSIGN}`, {
+    onRequest: admins,
+    schema: {
+      tags, operationId: 'reassignRequest',
+      summary: "Give the open request another assignee (default: the provider's assignee for its direction); its status, due date and run stay",
+      params: accountParams,
+      headers: z.object({ 'if-match': z.string().optional().describe('The account version the action was decided on.') }),
+      body: reassignBody.nullish(),
+      response: { 200: accountSchema, ...errorResponses(400, 403, 404, 409, 422) },
+    },
+  }, async (request, reply) => {
+    const body: { note?: string | undefined; assigneeId?: string | undefined } = request.body ?? {};
+    const row = await accounts.act(principalOf(request), {
+      providerId: request.params.providerId,
+      employeeId: request.params.employeeId,
+      action: REASSIGN,
+      note: body.note,
+      assigneeId: body.assigneeId,
+      expectedVersion: expectedVersion(request.headers['if-match']),
+    });
+    return reply.header('etag', `"${row.version}"`).send(toAccount(row));
+  });
 
   app.post('/v1/accounts/batch', {
     onRequest: admins,

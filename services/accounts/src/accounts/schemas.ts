@@ -63,6 +63,10 @@ const assigneeId = employeeId.describe("An active Full Access Admin; default: th
 export const requestActionBody = z
   .strictObject({ note: note.optional(), dueAt: dueAt.optional(), assigneeId: assigneeId.optional() })
   .meta({ examples: [{ note: 'Starts Monday in the Berlin office', dueAt: '2026-12-01T09:00:00Z' }] });
+/** Body of reassign: the new assignee (default: the provider's assignee for the request's direction). */
+export const reassignBody = z
+  .strictObject({ assigneeId: assigneeId.optional(), note: note.optional() })
+  .meta({ examples: [{ assigneeId: 'e00042', note: 'Dana is on leave' }] });
 /** Body of mark-provisioned / mark-deprovisioned / cancel-request: only a note. */
 export const plainActionBody = z.strictObject({ note: note.optional() });
 export type ActionBody = z.infer<typeof requestActionBody>;
