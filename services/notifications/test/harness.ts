@@ -151,25 +151,31 @@ export async function publishTaskOverdue(
 
 /** The notifications of one (company, assignee, employee) as stored, with their items. */
 export async function storedNotifications(service: NotificationsService, companyId: string, employeeId: string) {
-  const db = service.runtime.db.kysely;
-  const notifications = await db
-    .selectFrom('notifications')
-    .selectAll()
-    .where('company_id', '=', companyId)
-    .where('employee_id', '=', employeeId)
-    .orderBy('created_at')
-    .execute();
-  const items = await db
-    .selectFrom('notification_items')
-    .selectAll()
-    .where('company_id', '=', companyId)
-    .where('employee_id', '=', employeeId)
-    .orderBy('created_at')
-    .execute();
-  return notifications.map((notification) => ({
-    ...notification,
-    items: items.filter((item) => item.notification_id === notification.id),
-  }));
+  // One snapshot: read in two, a commit between the reads (a sweep marking an item and bumping its
+  // notification) would pair new items with an old notification.
+  return service.runtime.db.kysely
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .execute(async (db) => {
+      const notifications = await db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('company_id', '=', companyId)
+        .where('employee_id', '=', employeeId)
+        .orderBy('created_at')
+        .execute();
+      const items = await db
+        .selectFrom('notification_items')
+        .selectAll()
+        .where('company_id', '=', companyId)
+        .where('employee_id', '=', employeeId)
+        .orderBy('created_at')
+        .execute();
+      return notifications.map((notification) => ({
+        ...notification,
+        items: items.filter((item) => item.notification_id === notification.id),
+      }));
+    });
 }
 
 export async function countOpen(service: NotificationsService, companyId: string, employeeId: string): Promise<number> {
