@@ -12,8 +12,10 @@ import { formatDate, isPast } from '../components/format';
 import { useCursorStack } from '../components/use-cursor-stack';
 import { useDebouncedValue } from '../components/use-debounced-value';
 import { AccountActionMenu } from './AccountActionMenu';
-import { STATUS_LABELS } from './account-status';
+import { STATUS_LABELS, isOpenRequest } from './account-status';
 import { BulkActionBar } from './BulkActionBar';
+import { ReassignDialog, type ReassignTarget } from './ReassignDialog';
+import { nameOf, useAdmins } from '../people/use-admins';
 import type { SelectedAccount } from './bulk-plan';
 import { StatusBadge } from './StatusBadge';
 import { useAccountAction } from './use-account-action';
@@ -37,6 +39,7 @@ export function AccountsChecklist({ provider }: { provider: Pick<Provider, 'id' 
   const pages = useCursorStack(filterKey);
   const [selected, setSelected] = useState<Map<string, SelectedAccount>>(new Map());
   const action = useAccountAction();
+  const [reassigning, setReassigning] = useState<ReassignTarget | null>(null);
 
   const setParam = (key: string, value: string) => setFilters({ [key]: value });
 
@@ -46,6 +49,8 @@ export function AccountsChecklist({ provider }: { provider: Pick<Provider, 'id' 
   });
 
   const rows = accounts.data?.items ?? [];
+  // Names of the assignees of open requests (admins), fetched only when the page shows one.
+  const admins = useAdmins(rows.some((row) => isOpenRequest(row.status)));
   const departments = useMemo(
     () => [...new Set(rows.map((r) => r.employee.department).filter((d): d is string => !!d))].sort(),
     [rows],
@@ -168,6 +173,9 @@ export function AccountsChecklist({ provider }: { provider: Pick<Provider, 'id' 
                   <td className="hide-narrow">{row.employee.jobTitle ?? '—'}</td>
                   <td>
                     <StatusBadge status={row.status} />
+                    {isOpenRequest(row.status) && row.assigneeId && (
+                      <div className="muted small">Assigned to {nameOf(admins.data, row.assigneeId)}</div>
+                    )}
                   </td>
                   <td className="hide-narrow">
                     {row.dueAt ? (
@@ -192,6 +200,15 @@ export function AccountsChecklist({ provider }: { provider: Pick<Provider, 'id' 
                           action: a,
                         })
                       }
+                      onReassign={() =>
+                        setReassigning({
+                          providerId: provider.id,
+                          providerName: provider.name,
+                          employeeId: row.employee.id,
+                          employeeName: row.employee.name,
+                          assigneeId: row.assigneeId,
+                        })
+                      }
                     />
                   </td>
                 </tr>
@@ -200,6 +217,7 @@ export function AccountsChecklist({ provider }: { provider: Pick<Provider, 'id' 
           </table>
         </div>
       )}
+      {reassigning && <ReassignDialog target={reassigning} onClose={() => setReassigning(null)} />}
       <Pager
         label="Team member pages"
         pageNumber={pages.pageNumber}

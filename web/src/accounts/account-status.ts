@@ -36,3 +36,8 @@ export function allowedActions(status: AccountStatus): readonly AccountAction[] 
 export function isActionAllowed(status: AccountStatus, action: AccountAction): boolean {
   return ALLOWED[status].includes(action);
 }
+
+/** A request is open (someone must act): only then does it have an assignee to change. */
+export function isOpenRequest(status: AccountStatus): boolean {
+  return status === 'provisioning_requested' || status === 'deprovisioning_requested';
+}

@@ -81,6 +81,11 @@ export function performAccountAction(
   });
 }
 
+/** Gives an open request another assignee (default: the provider's assignee); status and due date stay. */
+export function reassignRequest(providerId: string, employeeId: string, body: { assigneeId?: string; note?: string }): Promise<Account> {
+  return request(`/v1/providers/${enc(providerId)}/accounts/${enc(employeeId)}/reassign`, { method: 'POST', body });
+}
+
 export interface BatchAction {
   providerId: string;
   employeeId: string;

@@ -1,0 +1,75 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { reassignRequest } from '../api/accounts';
+import { accountViews } from '../api/query-keys';
+import { useAnnouncer } from '../components/announcer';
+import { ApiErrorNotice } from '../components/ApiErrorNotice';
+import { Dialog } from '../components/Dialog';
+import { Field } from '../components/Field';
+import { nameOf, useAdmins } from '../people/use-admins';
+
+export interface ReassignTarget {
+  providerId: string;
+  providerName: string;
+  employeeId: string;
+  employeeName: string;
+  /** Who has the request now. */
+  assigneeId: string | null;
+}
+
+/**
+ * Gives an open request another assignee (an active Full Access Admin). The request keeps its status and due
+ * date; it moves to the new assignee's notifications.
+ */
+export function ReassignDialog({ target, onClose }: { target: ReassignTarget; onClose: () => void }) {
+  const admins = useAdmins();
+  const queryClient = useQueryClient();
+  const { announce } = useAnnouncer();
+  const [assigneeId, setAssigneeId] = useState(target.assigneeId ?? '');
+  const [note, setNote] = useState('');
+  const reassign = useMutation({
+    mutationFn: () => reassignRequest(target.providerId, target.employeeId, { assigneeId, ...(note.trim() ? { note: note.trim() } : {}) }),
+    onSuccess: (account) => {
+      announce('success', `${target.employeeName} on ${target.providerName} is now assigned to ${nameOf(admins.data, account.assigneeId)}.`);
+      void Promise.all(accountViews.map((key) => queryClient.invalidateQueries({ queryKey: [...key] })));
+      onClose();
+    },
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (assigneeId) reassign.mutate();
+  };
+  return (
+    <Dialog title="Reassign request" onClose={onClose}>
+      <form onSubmit={submit}>
+        <p>
+          {target.employeeName} on {target.providerName}, now with {nameOf(admins.data, target.assigneeId)}.
+        </p>
+        <Field label="Assignee" hint="An active Full Access Admin.">
+          <select value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)} disabled={admins.isPending} required>
+            {admins.isPending && <option value={assigneeId}>Loading admins…</option>}
+            {admins.data?.map((admin) => (
+              <option key={admin.id} value={admin.id}>
+                {admin.name}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <Field label="Note" optional>
+          <textarea value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} rows={2} />
+        </Field>
+        {admins.isError ? <ApiErrorNotice error={admins.error} onRetry={() => void admins.refetch()} /> : null}
+        {reassign.isError ? <ApiErrorNotice error={reassign.error} /> : null}
+        <div className="form__actions">
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="button button--primary" disabled={reassign.isPending || !assigneeId || assigneeId === target.assigneeId}>
+            {reassign.isPending ? 'Working…' : 'Reassign'}
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

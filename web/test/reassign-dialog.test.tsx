@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { AccountActionMenu } from '../src/accounts/AccountActionMenu';
+import { ReassignDialog } from '../src/accounts/ReassignDialog';
+import { AnnouncerProvider } from '../src/components/announcer';
+
+const admins = [
+  { id: 'a1', name: 'Ada Admin', accessLevel: 'admin', status: 'active' },
+  { id: 'a2', name: 'Bob Admin', accessLevel: 'admin', status: 'active' },
+];
+
+/** Answers the admins list and a reassignment; records what was sent. */
+function stubApi() {
+  const sent: { method: string; url: string; body: unknown }[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string, init: RequestInit) => {
+      sent.push({ method: init.method ?? 'GET', url, body: init.body ? JSON.parse(String(init.body)) : undefined });
+      const body = url.endsWith('/reassign')
+        ? { providerId: 'p1', employeeId: 'e1', status: 'provisioning_requested', assigneeId: 'a2', version: 2 }
+        : { items: admins, nextCursor: null };
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    }),
+  );
+  return sent;
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('reassigning a request from the console', () => {
+  // Only an open request has an assignee to change, and only where the page offers it.
+  it('offers "Reassign…" for open requests only', async () => {
+    const user = userEvent.setup();
+    const onReassign = vi.fn();
+    const { rerender } = render(<AccountActionMenu employeeName="Jane Doe" status="provisioning_requested" onAction={() => undefined} onReassign={onReassign} />);
+    await user.click(screen.getByRole('button', { name: 'Actions for Jane Doe' }));
+    await user.click(screen.getByRole('menuitem', { name: 'Reassign…' }));
+    expect(onReassign).toHaveBeenCalledOnce();
+    rerender(<AccountActionMenu employeeName="Jane Doe" status="provisioned" onAction={() => undefined} onReassign={onReassign} />);
+    await user.click(screen.getByRole('button', { name: 'Actions for Jane Doe' }));
+    expect(screen.queryByRole('menuitem', { name: 'Reassign…' })).toBeNull();
+  });
+
+  // The dialog starts at the current assignee, sends the chosen admin and closes.
+  it('sends the chosen admin and closes', async () => {
+    const sent = stubApi();
+    const user = userEvent.setup();
+    const onClose = vi.fn();
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <AnnouncerProvider>
+          <ReassignDialog target={{ providerId: 'p1', providerName: 'Slack', employeeId: 'e1', employeeName: 'Jane Doe', assigneeId: 'a1' }} onClose={onClose} />
+        </AnnouncerProvider>
+      </QueryClientProvider>,
+    );
+    const select = await screen.findByRole('combobox', { name: /Assignee/ });
+    await waitFor(() => expect(screen.getByRole('option', { name: 'Bob Admin' })).toBeTruthy());
+    expect((select as HTMLSelectElement).value).toBe('a1');
+    const submit = screen.getByRole('button', { name: 'Reassign' });
+    expect((submit as HTMLButtonElement).disabled).toBe(true);
+    await user.selectOptions(select, 'a2');
+    await user.click(submit);
+    await waitFor(() => expect(onClose).toHaveBeenCalledOnce());
+    expect(sent.find((request) => request.method === 'POST')).toEqual({ method: 'POST', url: '/v1/providers/p1/accounts/e1/reassign', body: { assigneeId: 'a2' } });
+  });
+});
