@@ -13,6 +13,7 @@ const company = `acme-${randomUUID().slice(0, 6)}`;
 const ada = anEmployee({ id: `ada-${randomUUID().slice(0, 6)}`, firstName: 'Ada', lastName: 'Admin', accessLevel: 'admin', department: 'IT' });
 const pat = anEmployee({ id: `pat-${randomUUID().slice(0, 6)}`, firstName: 'Pat', lastName: 'Lee', department: 'Sales' });
 const nia = anEmployee({ id: `nia-${randomUUID().slice(0, 6)}`, firstName: 'Nia', lastName: 'New', department: 'Engineering' });
+const bo = anEmployee({ id: `bo-${randomUUID().slice(0, 6)}`, firstName: 'Bo', lastName: 'Backup', accessLevel: 'admin', department: 'IT' });
 const hrEvent = (type: string, data: object) => ({ specversion: '1.0', id: randomUUID(), source: 'web-e2e-hris', type, time: new Date().toISOString(), data });
 
 describe('the console in a browser', () => {
@@ -52,7 +53,7 @@ describe('the console in a browser', () => {
     [system, browser] = await Promise.all([startSystem('web', { devLogin: true }), launchChromium()]);
     asAda = await system.token(ada.id, company, 'admin');
     asHris = await system.token('hris', company, 'integration');
-    await hr([ada, pat].map((employee) => hrEvent('hr.employee.hired', { companyId: company, employee })));
+    await hr([ada, pat, bo].map((employee) => hrEvent('hr.employee.hired', { companyId: company, employee })));
     // A second app, made through the API; its 201 also proves the providers service knows Ada is an admin.
     await waitFor(async () => {
       const body = { name: 'Linear', website: 'https://linear.app', provisioning: { assigneeId: ada.id }, deprovisioning: { assigneeId: ada.id } };
@@ -62,7 +63,7 @@ describe('the console in a browser', () => {
       const people = (await system.api('/v1/dev/login-options')).body?.items ?? [];
       return people.some((p: { id: string }) => p.id === ada.id);
     }, { what: 'Ada on the development sign-in picker', timeoutMs: 30_000, intervalMs: 100 });
-    await until('/v1/employees?status=active', (body) => body?.items?.length === 2, 'Ada and Pat in the roster');
+    await until('/v1/employees?status=active', (body) => body?.items?.length === 3, 'Ada, Pat and Bo in the roster');
   });
 
   afterEach(async ({ task }) => {
@@ -231,5 +232,35 @@ describe('the console in a browser', () => {
     await card.getByRole('button', { name: 'Complete all for Nia New' }).click();
     await risks.getByText('No risks: nobody who left still holds access.').waitFor();
     await screenshot(admin, 'd-risks-cleared');
+  });
+  // (e) A request goes to another admin from the checklist: the row says who has it now, and the request is
+  // in the new assignee's notifications.
+  it('reassigns an open request to another admin', async () => {
+    const linear = (await system.api('/v1/providers', { auth: asAda })).body.items.find((p: { name: string }) => p.name === 'Linear');
+    const requested = await system.api(`/v1/providers/${linear.id}/accounts/${pat.id}/request-provisioning`, { body: {}, auth: asAda });
+    expect(requested.status, JSON.stringify(requested.body)).toBe(200);
+
+    await admin.goto(`${system.baseUrl}/providers/${linear.id}`);
+    const row = admin.getByRole('row').filter({ hasText: 'Pat Lee' });
+    await row.getByText('Assigned to Ada Admin').waitFor();
+    await row.getByRole('button', { name: 'Actions for Pat Lee' }).click();
+    await admin.getByRole('menu', { name: 'Actions for Pat Lee' }).getByRole('menuitem', { name: 'Reassign…' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Reassign request' });
+    await dialog.getByLabel(/^Assignee/).selectOption({ label: 'Bo Backup' });
+    await expectAccessible(admin);
+    await dialog.getByRole('button', { name: 'Reassign' }).click();
+    await row.getByText('Assigned to Bo Backup').waitFor();
+    await row.getByText('Provisioning Requested', { exact: true }).waitFor();
+    await screenshot(admin, 'e-reassigned');
+
+    const asBo = await system.token(bo.id, company, 'admin');
+    await waitFor(
+      async () => {
+        const items = (await system.api('/v1/notifications', { auth: asBo })).body?.items ?? [];
+        return items.some((n: { employee: { id: string }; items: { providerId: string; state: string }[] }) =>
+          n.employee.id === pat.id && n.items.some((item) => item.providerId === linear.id && item.state === 'pending'));
+      },
+      { what: "Pat's Linear request in Bo's notifications", timeoutMs: 30_000, intervalMs: 100 },
+    );
   });
 });
