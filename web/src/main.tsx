@@ -1,4 +1,4 @@
-import { screenCodeLoaded } from './start'; // first: see start.ts
+import { preloadOtherScreens, screenCodeLoaded } from './start'; // first: see start.ts
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { QueryClientProvider } from '@tanstack/react-query';
@@ -17,7 +17,7 @@ if (!root) throw new Error('#root is missing from index.html');
 // rendered before, the screen would suspend, and React 19 holds back content that replaces a fallback until
 // 300 ms after the fallback appeared. (Not a top-level await: the screens' chunks import from this one, which
 // has to finish evaluating first.)
-void screenCodeLoaded.then(() =>
+void screenCodeLoaded.then(() => {
   createRoot(root).render(
     <StrictMode>
       <QueryClientProvider client={queryClient}>
@@ -30,5 +30,6 @@ void screenCodeLoaded.then(() =>
         </BrowserRouter>
       </QueryClientProvider>
     </StrictMode>,
-  ),
-);
+  );
+  preloadOtherScreens();
+});

@@ -44,6 +44,27 @@ export function preloadScreen({ pathname, search }: { pathname: string; search: 
   return screen?.preload() ?? Promise.resolve();
 }
 
+/**
+ * The screens a role can open: an admin all of them; a manager their team, profiles and the runs linked from
+ * them; an employee their own profile and its runs.
+ */
+export function screensOf(role: Role | 'integration'): LazyScreen[] {
+  if (role === 'admin') {
+    return [ProvidersPage, ProviderPage, WorkflowsPage, WorkflowEditPage, WorkflowRunsPage, WorkflowRunPage, PeoplePage, EmployeePage, AccessPage];
+  }
+  if (role === 'manager') return [PeoplePage, EmployeePage, WorkflowRunPage];
+  if (role === 'employee') return [EmployeePage, WorkflowRunPage];
+  return [];
+}
+
+/**
+ * Fetches the code of every screen the role can open, so that moving to one later shows it at once instead of
+ * "Loading…" while its code comes. Called when the browser is idle after the first screen is up.
+ */
+export async function preloadScreensOf(role: Role | 'integration'): Promise<void> {
+  await Promise.all(screensOf(role).map((screen) => screen.preload()));
+}
+
 function safeDecode(segment: string): string {
   try {
     return decodeURIComponent(segment);

@@ -3,7 +3,7 @@
 // fetches the screen's code, so both are under way while the rest of the bundle is still being evaluated.
 import { storedSession } from './auth/session';
 import { queryClient } from './query-client';
-import { preloadScreen } from './screens';
+import { preloadScreen, preloadScreensOf } from './screens';
 
 const session = storedSession();
 
@@ -14,3 +14,14 @@ const session = storedSession();
 export const screenCodeLoaded: Promise<void> = session
   ? preloadScreen(window.location, queryClient, session.claims.role).catch(() => undefined)
   : Promise.resolve();
+
+/**
+ * After the first render, once the browser is idle: the code of the other screens this person can open (a
+ * failed fetch is asked again when the screen renders).
+ */
+export function preloadOtherScreens(): void {
+  if (!session) return;
+  const role = session.claims.role;
+  const whenIdle = window.requestIdleCallback ?? ((callback: () => void) => window.setTimeout(callback, 1_000));
+  whenIdle(() => void preloadScreensOf(role).catch(() => undefined));
+}

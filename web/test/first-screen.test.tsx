@@ -9,7 +9,7 @@ import type { ProviderAccountRow } from '../src/api/accounts';
 import { lazyScreen } from '../src/components/lazy-screen';
 import { queryClient } from '../src/query-client';
 import { providerQuery } from '../src/providers/provider-queries';
-import { preloadScreen } from '../src/screens';
+import { EmployeePage, ProvidersPage, WorkflowRunPage, preloadScreen, preloadScreensOf, screensOf } from '../src/screens';
 
 const row: ProviderAccountRow = {
   employee: { id: 'e1', name: 'Ada Lovelace', email: 'ada@example.com', department: 'Engineering', jobTitle: 'Engineer', status: 'active' },
@@ -105,5 +105,26 @@ describe('the first screen', () => {
     expect(screen.getByText('Loading…')).toBeTruthy();
     expect(await screen.findByText('The screen')).toBeTruthy();
     expect(attempts).toBe(2);
+  });
+  // Once the first screen is up, the code of the other screens the person can open is fetched, so moving to
+  // one shows it at once; an employee's browser does not fetch the admin screens.
+  it('preloads the screens a role can open', async () => {
+    expect(screensOf('employee')).toEqual([EmployeePage, WorkflowRunPage]);
+    expect(screensOf('admin')).toContain(ProvidersPage);
+    expect(screensOf('admin')).toHaveLength(9);
+    expect(screensOf('integration')).toEqual([]);
+    await preloadScreensOf('employee');
+    // Loaded: it renders without suspending (its queries fail here, there is no API; the screen itself is up).
+    stubApi();
+    render(
+      <QueryClientProvider client={queryClient}>
+        <MemoryRouter initialEntries={['/people/e1']}>
+          <Suspense fallback={<p>Loading screen code…</p>}>
+            <EmployeePage />
+          </Suspense>
+        </MemoryRouter>
+      </QueryClientProvider>,
+    );
+    expect(screen.queryByText('Loading screen code…')).toBeNull();
   });
 });
