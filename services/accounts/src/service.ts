@@ -51,7 +51,8 @@ export async function createAccountsService(config: AccountsConfig, logger: Logg
 
     consumeRoster<AccountsDb>(runtime.consumer({ name: 'accounts-roster', stream: 'HR' }), rosterReactions({ accounts, accountRepo, logger }));
     consumeProviders(runtime.consumer({ name: 'accounts-providers', stream: 'PROVIDERS' }), providerRepo);
-    consumeWorkflowTasks(runtime.consumer({ name: 'accounts-workflow-tasks', stream: 'WORKFLOWS' }), {
+    // Started tasks are applied in batches (a wave of hires): up to 100 tasks, ~500 account requests, per commit.
+    consumeWorkflowTasks(runtime.consumer({ name: 'accounts-workflow-tasks', stream: 'WORKFLOWS', batchSize: 100 }), {
       accounts,
       accountRepo,
       providerRepo,

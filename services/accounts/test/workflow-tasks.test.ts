@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { workflowRunCancelled, workflowTaskStarted, type WorkflowTaskStarted } from '@provisio/contracts';
 import { publishEvent, type CloudEvent } from '@provisio/messaging';
@@ -120,6 +121,34 @@ describe('work from workflows', () => {
     const items = await answerTo(task);
     expect(items.map((item) => item.state)).toEqual(['skipped', 'skipped']);
     expect((await account(id, 'one')).status).toBe('no_account');
+  });
+
+  // A wave of hires is a backlog of tasks: applied in one batch (one apply, so every change has the same time),
+  // and two tasks about the same person one after the other, the second planning from what the first did.
+  it('applies a backlog of tasks together, and tasks about one person in turn', async () => {
+    const hires = await Promise.all(Array.from({ length: 20 }, () => seedHire(h.service, companyId)));
+    const tasks = hires.map(({ id }) => taskStarted({ employeeId: id, action: 'provision', providers: [p.one!, p.two!] }));
+    const again = taskStarted({ employeeId: hires[0]!.id, action: 'provision', providers: [p.two!, p.three!] });
+    const { consumers } = h.service.runtime;
+    await Promise.all(consumers.map((consumer) => consumer.stop()));
+    try {
+      for (const task of [...tasks, again]) await publishEvent(h.broker.js, h.broker.ns, task);
+    } finally {
+      await Promise.all(consumers.map((consumer) => consumer.start()));
+    }
+    for (const task of tasks) {
+      expect(await answerTo(task)).toEqual([
+        { providerId: p.one, state: 'pending', status: 'provisioning_requested', version: 1 },
+        { providerId: p.two, state: 'pending', status: 'provisioning_requested', version: 1 },
+      ]);
+    }
+    expect(await answerTo(again)).toEqual([
+      { providerId: p.two, state: 'pending', status: 'provisioning_requested', version: 1 },
+      { providerId: p.three, state: 'pending', status: 'provisioning_requested', version: 1 },
+    ]);
+    const { rows } = await sql<{ at: Date }>`select distinct at from account_history
+      where company_id = ${companyId} and employee_id = any(${hires.slice(1).map(({ id }) => id)})`.execute(h.service.runtime.db.kysely);
+    expect(rows).toHaveLength(1);
   });
 
   // The same event delivered again (another broker message, same CloudEvent) changes nothing and is not answered twice.

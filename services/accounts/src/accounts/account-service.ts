@@ -14,6 +14,7 @@ import type { ProviderRepository } from '../providers/repository.js';
 import type { AccountsDb } from '../tables.js';
 import { allowedActions, isRequestAction, requestDirection, transition, type AccountAction } from './account-transitions.js';
 import { emitMany } from '@provisio/messaging';
+import type { Span } from '@provisio/telemetry';
 import { accountKey, type AccountRepository, type AccountRow } from './repository.js';
 
 export const EVENT_SOURCE = 'provisio/accounts';
@@ -40,6 +41,8 @@ export interface ActionRequest {
   workflowTaskId?: string | null | undefined;
   /** Why a request ends without being done (`cancelled`, `terminated`, `run_cancelled`). */
   reason?: string | null | undefined;
+  /** The span whose trace the change's event continues (a batch of work from several traces); the active one when not given. */
+  span?: Span | undefined;
 }
 
 export type ActionOutcome = { ok: true; row: AccountRow } | { ok: false; error: AppError };
@@ -330,7 +333,7 @@ export function createAccountService(deps: AccountServiceDeps) {
           },
           { source: EVENT_SOURCE, subject: key, time: at },
         );
-        return { event, aggregateId: key };
+        return { event, aggregateId: key, ...(request.span ? { span: request.span } : {}) };
       }),
     );
     const counts = new Map<string, number>();

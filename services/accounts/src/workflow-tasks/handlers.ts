@@ -7,7 +7,8 @@ import {
   type WorkflowRunCancelled,
   type WorkflowTaskStarted,
 } from '@provisio/contracts';
-import { emit, type CloudEvent, type Consumer } from '@provisio/messaging';
+import { pgArray } from '@provisio/db';
+import { emitMany, type BatchItem, type CloudEvent, type Consumer } from '@provisio/messaging';
 import { ConflictError } from '@provisio/service-kit';
 import { EVENT_SOURCE, type AccountService, type ActionRequest } from '../accounts/account-service.js';
 import { accountKey, withAccessStatuses, type AccountRepository } from '../accounts/repository.js';
@@ -31,19 +32,27 @@ export interface WorkflowTaskHandlerDeps {
   accounts: Pick<AccountService, 'apply'>;
   accountRepo: Pick<AccountRepository, 'findMany' | 'findByEmployee' | 'findOpenRequestsOfRun'>;
   providerRepo: Pick<ProviderRepository, 'findMany'>;
-  employeeRepo: Pick<EmployeeRepository, 'find' | 'findMany'>;
+  employeeRepo: Pick<EmployeeRepository, 'findMany'>;
   now?: () => Date;
 }
 
-async function lockRun(tx: Transaction<AccountsDb>, companyId: string, runId: string): Promise<void> {
+/** Locks runs in the order of their lock ids, so two transactions never wait on each other in a circle. */
+async function lockRuns(tx: Transaction<AccountsDb>, companyId: string, runIds: readonly string[]): Promise<void> {
   // task.started and run.cancelled of one run are applied one at a time, whatever order they come in.
-  await sql`select pg_advisory_xact_lock(hashtext(${`accounts-run:${companyId}:${runId}`}))`.execute(tx);
+  const keys = [...new Set(runIds)].map((runId) => `accounts-run:${companyId}:${runId}`);
+  await sql`select pg_advisory_xact_lock(id) from (select distinct hashtext(k) as id from unnest(${pgArray(keys)}::text[]) as k order by 1) as locks`.execute(tx);
 }
 
 /**
  * Work from workflows: `workflow.task.started` requests the task's action on each of its providers (or,
  * `all_with_access`, every provider where the person has or is getting access) and answers with
  * `account.task_requests_applied`; `workflow.run.cancelled` withdraws the requests the run still has open.
+ *
+ * Started tasks come in batches (a wave of hires is a backlog of tasks): the tasks of one company and actor
+ * are planned from one read of each kind and applied with one `apply`, so a batch costs a dozen statements,
+ * not a dozen per task. Tasks about the same person are applied one after the other (each plans from what the
+ * one before did). A task that must wait (its employee or providers not known yet) or loses a race fails the
+ * batch, and the consumer applies its tasks again one by one, so only that one is retried.
  */
 export function consumeWorkflowTasks(consumer: Consumer, deps: WorkflowTaskHandlerDeps): Consumer {
   const { accounts, accountRepo, providerRepo, employeeRepo } = deps;
@@ -51,73 +60,125 @@ export function consumeWorkflowTasks(consumer: Consumer, deps: WorkflowTaskHandl
 
   const isYoung = (event: CloudEvent) => event.time !== undefined && now().getTime() - Date.parse(event.time) < projectionGraceMs;
 
-  async function onTaskStarted(event: CloudEvent<WorkflowTaskStarted>, anyTx: Transaction<unknown>): Promise<void> {
-    const tx = anyTx as Transaction<AccountsDb>;
-    const task = event.data;
-    await lockRun(tx, task.companyId, task.runId);
-    const cancelled = await tx
-      .selectFrom('cancelled_runs')
-      .select('run_id')
-      .where('company_id', '=', task.companyId)
-      .where('run_id', '=', task.runId)
-      .executeTakeFirst();
-    const employee = await employeeRepo.find(tx, task.companyId, task.employeeId);
-    if (!employee && isYoung(event)) throw new NotYetKnownError(`employee ${task.employeeId} is not in the roster yet`);
+  /** Applies started tasks of one company and actor, about different people, in `tx`. */
+  async function applyTasks(tx: Transaction<AccountsDb>, companyId: string, actorId: string, started: readonly BatchItem<WorkflowTaskStarted>[]): Promise<void> {
+    await lockRuns(tx, companyId, started.map(({ event }) => event.data.runId));
+    const cancelledRuns = new Set(
+      (
+        await tx
+          .selectFrom('cancelled_runs')
+          .select('run_id')
+          .where('company_id', '=', companyId)
+          .where('run_id', 'in', [...new Set(started.map(({ event }) => event.data.runId))])
+          .execute()
+      ).map((row) => row.run_id),
+    );
+    const people = await employeeRepo.findMany(tx, companyId, started.flatMap(({ event }) => [event.data.employeeId, ...(event.data.assigneeId ? [event.data.assigneeId] : [])]));
+    for (const { event } of started) {
+      if (!people.has(event.data.employeeId) && isYoung(event)) throw new NotYetKnownError(`employee ${event.data.employeeId} is not in the roster yet`);
+    }
 
-    const providerIds =
-      task.providers === 'all_with_access'
-        ? (await accountRepo.findByEmployee(tx, task.companyId, task.employeeId, withAccessStatuses)).map((row) => row.provider_id)
-        : [...new Set(task.providers)];
-    const providers = await providerRepo.findMany(tx, task.companyId, providerIds);
-    const unknown = providerIds.filter((id) => !providers.has(id));
-    if (unknown.length > 0 && isYoung(event)) throw new NotYetKnownError(`providers ${unknown.join(', ')} are not known yet`);
+    const providerIdsOf = new Map<BatchItem<WorkflowTaskStarted>, string[]>();
+    for (const item of started) {
+      const task = item.event.data;
+      providerIdsOf.set(
+        item,
+        task.providers === 'all_with_access'
+          ? (await accountRepo.findByEmployee(tx, companyId, task.employeeId, withAccessStatuses)).map((row) => row.provider_id)
+          : [...new Set(task.providers)],
+      );
+    }
+    const providers = await providerRepo.findMany(tx, companyId, [...providerIdsOf.values()].flat());
+    for (const item of started) {
+      const unknown = providerIdsOf.get(item)!.filter((id) => !providers.has(id));
+      if (unknown.length > 0 && isYoung(item.event)) throw new NotYetKnownError(`providers ${unknown.join(', ')} are not known yet`);
+    }
     // `all_with_access` means the providers in use; an archived one is left out rather than listed as skipped.
-    const resolved = task.providers === 'all_with_access' ? providerIds.filter((id) => providers.get(id)?.archived === false) : providerIds;
+    const resolvedOf = new Map(
+      started.map((item) => {
+        const ids = providerIdsOf.get(item)!;
+        return [item, item.event.data.providers === 'all_with_access' ? ids.filter((id) => providers.get(id)?.archived === false) : ids] as const;
+      }),
+    );
+    const current = await accountRepo.findMany(
+      tx,
+      companyId,
+      started.flatMap((item) => resolvedOf.get(item)!.map((providerId) => ({ providerId, employeeId: item.event.data.employeeId }))),
+    );
 
-    const current = await accountRepo.findMany(tx, task.companyId, resolved.map((providerId) => ({ providerId, employeeId: task.employeeId })));
-    const taskAssignee = task.assigneeId ? await employeeRepo.find(tx, task.companyId, task.assigneeId) : undefined;
-    // A task assignee who is no longer an active admin gives way to each provider's own assignee.
-    const assigneeId = taskAssignee?.status === 'active' && taskAssignee.accessLevel === 'admin' ? taskAssignee.id : undefined;
-
-    const plans = resolved.map((providerId) => {
-      const row = current.get(accountKey(providerId, task.employeeId));
-      const account = { status: row?.status ?? 'no_account', requestedFrom: row?.requested_from ?? null } as const;
-      const provider = providers.get(providerId);
-      if (cancelled || !employee || !provider || provider.archived) return { providerId, row, plan: { state: 'skipped' as const } };
-      return { providerId, row, plan: planItem(task.action, account, employee.status) };
+    const planned = started.map((item) => {
+      const task = item.event.data;
+      const employee = people.get(task.employeeId);
+      const taskAssignee = task.assigneeId ? people.get(task.assigneeId) : undefined;
+      // A task assignee who is no longer an active admin gives way to each provider's own assignee.
+      const assigneeId = taskAssignee?.status === 'active' && taskAssignee.accessLevel === 'admin' ? taskAssignee.id : undefined;
+      const plans = resolvedOf.get(item)!.map((providerId) => {
+        const row = current.get(accountKey(providerId, task.employeeId));
+        const account = { status: row?.status ?? 'no_account', requestedFrom: row?.requested_from ?? null } as const;
+        const provider = providers.get(providerId);
+        if (cancelledRuns.has(task.runId) || !employee || !provider || provider.archived) return { providerId, row, plan: { state: 'skipped' as const } };
+        return { providerId, row, plan: planItem(task.action, account, employee.status) };
+      });
+      const requests: ActionRequest[] = plans.flatMap(({ providerId, plan }): ActionRequest[] => {
+        if (!plan.action) return [];
+        const base = { providerId, employeeId: task.employeeId, action: plan.action, span: item.span };
+        if (plan.action === 'cancel-request') return [{ ...base, reason: 'superseded' }];
+        return [{ ...base, assigneeId, dueAt: task.dueAt, workflowRunId: task.runId, workflowTaskId: task.taskId }];
+      });
+      return { item, plans, requests };
     });
 
-    const requests: ActionRequest[] = plans.flatMap(({ providerId, plan }): ActionRequest[] => {
-      if (!plan.action) return [];
-      const base = { providerId, employeeId: task.employeeId, action: plan.action };
-      if (plan.action === 'cancel-request') return [{ ...base, reason: 'superseded' }];
-      return [{ ...base, assigneeId, dueAt: task.dueAt, workflowRunId: task.runId, workflowTaskId: task.taskId }];
-    });
-    const outcomes = await accounts.apply(tx, task.companyId, task.actorId, requests);
+    const requests = planned.flatMap(({ requests }) => requests);
+    const outcomes = await accounts.apply(tx, companyId, actorId, requests);
     const written = new Map<string, { status: TaskRequestsApplied['items'][number]['status']; version: number }>();
     outcomes.forEach((outcome, index) => {
       if (!outcome.ok) {
         // The account changed under us (a person acted at the same moment): apply the task again from the start.
         throw new ConflictError(`account of provider ${requests[index]!.providerId} changed meanwhile: ${outcome.error.message}`);
       }
-      written.set(outcome.row.provider_id, { status: outcome.row.status, version: outcome.row.version });
+      written.set(accountKey(outcome.row.provider_id, outcome.row.employee_id), { status: outcome.row.status, version: outcome.row.version });
     });
 
-    const items = plans.map(({ providerId, row, plan }) => {
-      const after = written.get(providerId) ?? { status: row?.status ?? 'no_account', version: row?.version ?? 0 };
-      return { providerId, state: plan.state, status: after.status, version: after.version };
-    });
-    const answer = taskRequestsApplied.build(
-      { companyId: task.companyId, runId: task.runId, taskId: task.taskId, employeeId: task.employeeId, action: task.action, items },
-      { source: EVENT_SOURCE, subject: task.taskId },
+    await emitMany(
+      tx as Transaction<unknown>,
+      planned.map(({ item, plans }) => {
+        const task = item.event.data;
+        const items = plans.map(({ providerId, row, plan }) => {
+          const after = written.get(accountKey(providerId, task.employeeId)) ?? { status: row?.status ?? 'no_account', version: row?.version ?? 0 };
+          return { providerId, state: plan.state, status: after.status, version: after.version };
+        });
+        const answer = taskRequestsApplied.build(
+          { companyId, runId: task.runId, taskId: task.taskId, employeeId: task.employeeId, action: task.action, items },
+          { source: EVENT_SOURCE, subject: task.taskId },
+        );
+        return { event: answer, aggregateId: task.runId, span: item.span };
+      }),
     );
-    await emit(tx as Transaction<unknown>, answer, task.runId);
+  }
+
+  async function onTasksStarted(started: BatchItem<WorkflowTaskStarted>[], anyTx: Transaction<unknown>): Promise<void> {
+    const tx = anyTx as Transaction<AccountsDb>;
+    const groups = new Map<string, BatchItem<WorkflowTaskStarted>[]>();
+    for (const item of started) {
+      const key = JSON.stringify([item.event.data.companyId, item.event.data.actorId]);
+      const group = groups.get(key);
+      if (group) group.push(item);
+      else groups.set(key, [item]);
+    }
+    for (const group of groups.values()) {
+      const { companyId, actorId } = group[0]!.event.data;
+      const perPerson = new Map<string, number>();
+      for (const { event } of group) perPerson.set(event.data.employeeId, (perPerson.get(event.data.employeeId) ?? 0) + 1);
+      const together = group.filter(({ event }) => perPerson.get(event.data.employeeId) === 1);
+      if (together.length > 0) await applyTasks(tx, companyId, actorId, together);
+      for (const item of group.filter(({ event }) => perPerson.get(event.data.employeeId)! > 1)) await applyTasks(tx, companyId, actorId, [item]);
+    }
   }
 
   async function onRunCancelled(event: CloudEvent<WorkflowRunCancelled>, anyTx: Transaction<unknown>): Promise<void> {
     const tx = anyTx as Transaction<AccountsDb>;
     const run = event.data;
-    await lockRun(tx, run.companyId, run.runId);
+    await lockRuns(tx, run.companyId, [run.runId]);
     await tx
       .insertInto('cancelled_runs')
       .values({ company_id: run.companyId, run_id: run.runId })
@@ -135,5 +196,5 @@ export function consumeWorkflowTasks(consumer: Consumer, deps: WorkflowTaskHandl
     if (lost && !lost.ok) throw new ConflictError(`a request of run ${run.runId} changed meanwhile: ${lost.error.message}`);
   }
 
-  return consumer.on(workflowTaskStarted, onTaskStarted).on(workflowRunCancelled, onRunCancelled);
+  return consumer.onBatch(workflowTaskStarted, onTasksStarted).on(workflowRunCancelled, onRunCancelled);
 }
