@@ -207,6 +207,11 @@ export function createAccountService(deps: AccountServiceDeps) {
         }
       }
 
+      let after: AccountRow;
+      let reason: string | null;
+      // The run that asked for this change: the new request's, or the one whose request this change closes.
+      let workflowRunId: string | null;
+      let workflowTaskId: string | null;
       if (reassigning) {
         const assignee = assigneeId === null ? undefined : people.get(assigneeId);
         if (assignee?.status !== 'active' || assignee.accessLevel !== 'admin') {
@@ -222,49 +227,32 @@ export function createAccountService(deps: AccountServiceDeps) {
           outcomes[index] = { ok: true, row: current };
           return;
         }
-        const after: AccountRow = { ...current, assignee_id: assigneeId, note: request.note ?? current.note, updated_at: at, version: current.version + 1 };
-        state.set(key, after);
-        changes.push({
-          index,
-          request,
-          employee,
-          before: current,
-          after,
-          reason: request.reason ?? null,
-          workflowRunId: current.workflow_run_id,
-          workflowTaskId: current.workflow_task_id,
-        });
-        return;
+        // Only the assignee changes: the request keeps its status, due date and run.
+        after = { ...current, assignee_id: assigneeId, note: request.note ?? current.note, updated_at: at, version: current.version + 1 };
+        reason = request.reason ?? null;
+        workflowRunId = current.workflow_run_id;
+        workflowTaskId = current.workflow_task_id;
+      } else {
+        const opensRequest = isRequestAction(action);
+        workflowRunId = opensRequest ? (request.workflowRunId ?? null) : (request.workflowRunId ?? current.workflow_run_id);
+        workflowTaskId = opensRequest ? (request.workflowTaskId ?? null) : (request.workflowTaskId ?? current.workflow_task_id);
+        after = {
+          ...current,
+          status: next.status,
+          requested_from: next.requestedFrom,
+          assignee_id: assigneeId,
+          requested_at: opensRequest ? at : null,
+          due_at: opensRequest && request.dueAt ? new Date(request.dueAt) : null,
+          note: request.note ?? null,
+          workflow_run_id: opensRequest ? workflowRunId : null,
+          workflow_task_id: opensRequest ? workflowTaskId : null,
+          updated_at: at,
+          version: current.version + 1,
+        };
+        reason = request.reason ?? (action === 'cancel-request' ? 'cancelled' : null);
       }
-
-      const opensRequest = isRequestAction(action);
-      // The run that asked for this change: the new request's, or the one whose request this change closes.
-      const workflowRunId = opensRequest ? (request.workflowRunId ?? null) : (request.workflowRunId ?? current.workflow_run_id);
-      const workflowTaskId = opensRequest ? (request.workflowTaskId ?? null) : (request.workflowTaskId ?? current.workflow_task_id);
-      const after: AccountRow = {
-        ...current,
-        status: next.status,
-        requested_from: next.requestedFrom,
-        assignee_id: assigneeId,
-        requested_at: opensRequest ? at : null,
-        due_at: opensRequest && request.dueAt ? new Date(request.dueAt) : null,
-        note: request.note ?? null,
-        workflow_run_id: opensRequest ? workflowRunId : null,
-        workflow_task_id: opensRequest ? workflowTaskId : null,
-        updated_at: at,
-        version: current.version + 1,
-      };
       state.set(key, after);
-      changes.push({
-        index,
-        request,
-        employee,
-        before: current,
-        after,
-        reason: request.reason ?? (action === 'cancel-request' ? 'cancelled' : null),
-        workflowRunId,
-        workflowTaskId,
-      });
+      changes.push({ index, request, employee, before: current, after, reason, workflowRunId, workflowTaskId });
     });
 
     // Phase 2: one write per touched account, its final state, guarded by the version read.
