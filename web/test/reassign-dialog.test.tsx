@@ -43,6 +43,28 @@ describe('reassigning a request from the console', () => {
     expect(screen.queryByRole('menuitem', { name: 'Reassign…' })).toBeNull();
   });
 
+  // A request whose assignee is no longer an admin: nobody is chosen at first, and the only admin can be picked.
+  it('lets an admin be chosen when the current assignee is no admin any more', async () => {
+    const sent = stubApi();
+    const user = userEvent.setup();
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <AnnouncerProvider>
+          <ReassignDialog target={{ providerId: 'p1', providerName: 'Slack', employeeId: 'e1', employeeName: 'Jane Doe', assigneeId: 'gone' }} onClose={() => undefined} />
+        </AnnouncerProvider>
+      </QueryClientProvider>,
+    );
+    await screen.findByRole('option', { name: 'Ada Admin' });
+    const select = screen.getByRole('combobox', { name: /Assignee/ }) as HTMLSelectElement;
+    expect(select.value).toBe('');
+    const submit = screen.getByRole('button', { name: 'Reassign' }) as HTMLButtonElement;
+    expect(submit.disabled).toBe(true);
+    await user.selectOptions(select, 'a1');
+    expect(submit.disabled).toBe(false);
+    await user.click(submit);
+    await waitFor(() => expect(sent.find((request) => request.method === 'POST')?.body).toEqual({ assigneeId: 'a1' }));
+  });
+
   // The dialog starts at the current assignee, sends the chosen admin and closes.
   it('sends the chosen admin and closes', async () => {
     const sent = stubApi();

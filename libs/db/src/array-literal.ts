@@ -12,6 +12,12 @@ export type ArrayElement = string | number | boolean | Date | null | undefined;
  * character in some string) each element is quoted by hand.
  */
 export function pgArray(values: readonly ArrayElement[]): string {
+  // JSON writes NaN, ±Infinity and an invalid date as null: refuse them rather than store a null.
+  for (const value of values) {
+    if ((typeof value === 'number' && !Number.isFinite(value)) || (value instanceof Date && Number.isNaN(value.getTime()))) {
+      throw new TypeError(`pgArray: ${String(value)} is not a value PostgreSQL can store`);
+    }
+  }
   const json = JSON.stringify(values);
   if (!json.includes('\\')) return `{${json.slice(1, -1)}}`;
   return `{${values.map(element).join(',')}}`;

@@ -6,7 +6,10 @@ import { sql } from 'kysely';
 import { createTestDatabase, type TestDatabase } from '@provisio/testing';
 import { openDatabase, pgArray, type Database } from '../src/index.js';
 
-const awkward = ['plain', '', 'NULL', 'null', 'with "quotes"', 'back\\slash', 'a,b', '{braces}', ' padded ', 'tab\there', 'new\nline', 'Zoë 日本', '\\"', '"'];
+/** Strings that need no backslash in JSON: the fast path (JSON.stringify) carries them. */
+const plainButAwkward = ['plain', '', 'NULL', 'null', 'a,b', '{braces}', ' padded ', 'Zoë 日本', '\u2028', 'x}y{z'];
+/** With a quote, a backslash or a control character: quoted element by element. */
+const awkward = [...plainButAwkward, 'with "quotes"', 'back\\slash', 'tab\there', 'new\nline', '\\"', '"'];
 
 // An array parameter sent as one literal reads back as the same values, on PostgreSQL and on PGlite, whatever
 // the strings hold (the fast path and the quoted one).
@@ -36,6 +39,7 @@ describe.each(['postgresql', 'pglite'] as const)('pgArray on %s', (engine) => {
   }
 
   it('keeps awkward strings and nulls as they are', async () => {
+    expect(await roundTrip(pgArray(plainButAwkward), 'text[]')).toEqual(plainButAwkward);
     expect(await roundTrip(pgArray(awkward), 'text[]')).toEqual(awkward);
     expect(await roundTrip(pgArray(['a', null, 'b', undefined]), 'text[]')).toEqual(['a', null, 'b', null]);
     expect(await roundTrip(pgArray(['simple', 'ids only']), 'text[]')).toEqual(['simple', 'ids only']);
@@ -50,6 +54,13 @@ describe.each(['postgresql', 'pglite'] as const)('pgArray on %s', (engine) => {
     const at = new Date('2026-11-27T06:30:00.123Z');
     const read = await roundTrip<Date | string>(pgArray([at, at.toISOString(), null]), 'timestamptz[]');
     expect(read.map((value) => (value === null ? null : new Date(value).toISOString()))).toEqual([at.toISOString(), at.toISOString(), null]);
+  });
+
+  // JSON would write these as null: refused instead of stored as null.
+  it('refuses numbers and dates PostgreSQL cannot store', () => {
+    expect(() => pgArray([1, Number.NaN])).toThrow(TypeError);
+    expect(() => pgArray([Number.POSITIVE_INFINITY])).toThrow(TypeError);
+    expect(() => pgArray([new Date('not a date')])).toThrow(TypeError);
   });
 
   // The shape the services use: several literals unnested side by side into rows.

@@ -284,17 +284,21 @@ export function createConsumer(options: ConsumerOptions): Consumer {
   }
 
   /**
-   * What arrives while a batch is applied waits and forms the next batch (one batch at a time). Everything
-   * received is held here, not in the client's buffer (the server's `max_ack_pending` bounds it), so that while
-   * a slow batch runs the held messages can be reported in progress: without that, JetStream would deliver them
-   * again after `ack_wait` (harmless, they are deduplicated, but work for nothing).
+   * What arrives while a batch is applied waits and forms the next batch (one batch at a time), up to two
+   * batches; beyond that the client stops taking messages until the batch in hand is done. While a batch runs,
+   * the batch and the messages waiting behind it are reported in progress every third of `ack_wait`, so a slow
+   * batch does not get them delivered again (harmless, they are deduplicated, but work for nothing) — for at
+   * most four times `ack_wait`: a batch stuck longer (a lock, a hung connection) lets JetStream give its
+   * messages to another instance.
    */
   async function consumeInBatches(iterator: ConsumerMessages, size: number): Promise<void> {
     const waiting: JsMsg[] = [];
     let inHand: readonly JsMsg[] = [];
+    let batchStarted = 0;
     let running: Promise<void> | undefined;
     const ackWaitMs = options.ackWaitMs ?? 30_000;
     const progress = setInterval(() => {
+      if (inHand.length === 0 || performance.now() - batchStarted > 4 * ackWaitMs) return;
       for (const msg of inHand) msg.working();
       for (const msg of waiting) msg.working();
     }, Math.max(100, Math.floor(ackWaitMs / 3)));
@@ -305,6 +309,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       await new Promise((resolve) => setImmediate(resolve));
       while (waiting.length > 0) {
         inHand = waiting.splice(0, size);
+        batchStarted = performance.now();
         await handleBatch(inHand).catch((error) =>
           logger.error({ consumer: name, err: error }, 'batch handling failed; its messages will be redelivered'),
         );
@@ -322,6 +327,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       for await (const msg of iterator) {
         waiting.push(msg);
         start();
+        while (waiting.length >= size * 2 && running) await running;
       }
       while (running) await running;
     } finally {

@@ -26,7 +26,9 @@ export function ReassignDialog({ target, onClose }: { target: ReassignTarget; on
   const admins = useAdmins();
   const queryClient = useQueryClient();
   const { announce } = useAnnouncer();
-  const [assigneeId, setAssigneeId] = useState(target.assigneeId ?? '');
+  const [chosen, setChosen] = useState(target.assigneeId ?? '');
+  // The current assignee may no longer be an admin (then nobody is chosen yet, not the first in the list).
+  const assigneeId = admins.data && !admins.data.some((admin) => admin.id === chosen) ? '' : chosen;
   const [note, setNote] = useState('');
   const reassign = useMutation({
     mutationFn: () => reassignRequest(target.providerId, target.employeeId, { assigneeId, ...(note.trim() ? { note: note.trim() } : {}) }),
@@ -47,8 +49,13 @@ export function ReassignDialog({ target, onClose }: { target: ReassignTarget; on
           {target.employeeName} on {target.providerName}, now with {nameOf(admins.data, target.assigneeId)}.
         </p>
         <Field label="Assignee" hint="An active Full Access Admin.">
-          <select value={assigneeId} onChange={(e) => setAssigneeId(e.target.value)} disabled={admins.isPending} required>
+          <select value={assigneeId} onChange={(e) => setChosen(e.target.value)} disabled={admins.isPending} required>
             {admins.isPending && <option value={assigneeId}>Loading admins…</option>}
+            {!admins.isPending && assigneeId === '' && (
+              <option value="" disabled>
+                Choose an admin
+              </option>
+            )}
             {admins.data?.map((admin) => (
               <option key={admin.id} value={admin.id}>
                 {admin.name}

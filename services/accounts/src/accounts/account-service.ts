@@ -43,6 +43,8 @@ export interface ActionRequest {
   reason?: string | null | undefined;
   /** The span whose trace the change's event continues (a batch of work from several traces); the active one when not given. */
   span?: Span | undefined;
+  /** Who asked, when not the `actorId` of the whole call (a batch of work from several actors). */
+  actorId?: string | undefined;
 }
 
 export type ActionOutcome = { ok: true; row: AccountRow } | { ok: false; error: AppError };
@@ -50,6 +52,12 @@ export type ActionOutcome = { ok: true; row: AccountRow } | { ok: false; error: 
 export interface ApplyOptions {
   /** System changes (a termination, a cancelled run) also close requests on archived providers. */
   includeArchivedProviders?: boolean;
+  /**
+   * Collects the counter changes here instead of writing them: a caller that applies several times in one
+   * transaction writes them once at the end (`AccountRepository.addToCounts`), so the transaction takes the
+   * counter rows in one sorted round and never waits for another in a circle.
+   */
+  counts?: Map<string, number>;
 }
 
 export interface AccountServiceDeps {
@@ -286,7 +294,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         employee_id: after.employee_id,
         from_status: before.status,
         to_status: after.status,
-        actor_id: actorId,
+        actor_id: request.actorId ?? actorId,
         assignee_id: after.assignee_id,
         due_at: after.due_at,
         note: request.note ?? null,
@@ -311,7 +319,7 @@ export function createAccountService(deps: AccountServiceDeps) {
             assigneeId: after.assignee_id,
             previousAssigneeId: isOpenRequest(before.status) ? before.assignee_id : null,
             dueAt: after.due_at ? after.due_at.toISOString() : null,
-            actorId,
+            actorId: request.actorId ?? actorId,
             note: request.note ?? null,
             workflowRunId,
             workflowTaskId,
@@ -324,7 +332,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         return { event, aggregateId: key, ...(request.span ? { span: request.span } : {}) };
       }),
     );
-    const counts = new Map<string, number>();
+    const counts = options.counts ?? new Map<string, number>();
     const count = (providerId: string, status: AccountStatus, delta: number) => {
       if (status === 'no_account') return;
       const key = `${providerId}|${status}`;
@@ -334,7 +342,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       count(after.provider_id, before.status, -1);
       count(after.provider_id, after.status, +1);
     }
-    await accounts.addToCounts(tx, companyId, counts);
+    if (!options.counts) await accounts.addToCounts(tx, companyId, counts);
     return outcomes.map((outcome) => outcome ?? { ok: false, error: new ConflictError('The action was not applied; retry.') });
   }
 

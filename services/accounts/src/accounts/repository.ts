@@ -125,8 +125,10 @@ export function createAccountRepository() {
 
     /**
      * Applies per-(provider, status) count changes in one statement, to the stripe of this connection (a
-     * counter is the sum of its stripes, so concurrent transactions seldom wait on the same row). Rows are
-     * written in key order and a transaction keeps to one stripe, so two never wait for each other in a cycle.
+     * counter is the sum of its stripes, so concurrent transactions seldom wait on the same row), in key order.
+     * A transaction that applies several times should collect its changes and call this once (`ApplyOptions.counts`):
+     * two transactions that each write counters in several rounds, on the same stripe, can wait for each other in
+     * a circle (PostgreSQL then fails one, and it is applied again).
      */
     async addToCounts(tx: Transaction<AccountsDb>, companyId: string, deltas: ReadonlyMap<string, number>): Promise<void> {
       const entries = [...deltas.entries()].filter(([, delta]) => delta !== 0).sort(([a], [b]) => compare(a, b));

@@ -30,16 +30,19 @@ export class NotYetKnownError extends Error {
 
 export interface WorkflowTaskHandlerDeps {
   accounts: Pick<AccountService, 'apply'>;
-  accountRepo: Pick<AccountRepository, 'findMany' | 'findByEmployee' | 'findOpenRequestsOfRun'>;
+  accountRepo: Pick<AccountRepository, 'findMany' | 'findByEmployee' | 'findOpenRequestsOfRun' | 'addToCounts'>;
   providerRepo: Pick<ProviderRepository, 'findMany'>;
   employeeRepo: Pick<EmployeeRepository, 'findMany'>;
   now?: () => Date;
 }
 
-/** Locks runs in the order of their lock ids, so two transactions never wait on each other in a circle. */
-async function lockRuns(tx: Transaction<AccountsDb>, companyId: string, runIds: readonly string[]): Promise<void> {
+/**
+ * Locks runs (company, run id) in the order of their lock ids, all in one statement, so two transactions never
+ * wait on each other in a circle. Advisory locks are re-entrant: locking a run again in the transaction is free.
+ */
+async function lockRuns(tx: Transaction<AccountsDb>, runs: readonly { companyId: string; runId: string }[]): Promise<void> {
   // task.started and run.cancelled of one run are applied one at a time, whatever order they come in.
-  const keys = [...new Set(runIds)].map((runId) => `accounts-run:${companyId}:${runId}`);
+  const keys = [...new Set(runs.map(({ companyId, runId }) => `accounts-run:${companyId}:${runId}`))];
   await sql`select pg_advisory_xact_lock(id) from (select distinct hashtext(k) as id from unnest(${pgArray(keys)}::text[]) as k order by 1) as locks`.execute(tx);
 }
 
@@ -48,11 +51,12 @@ async function lockRuns(tx: Transaction<AccountsDb>, companyId: string, runIds: 
  * `all_with_access`, every provider where the person has or is getting access) and answers with
  * `account.task_requests_applied`; `workflow.run.cancelled` withdraws the requests the run still has open.
  *
- * Started tasks come in batches (a wave of hires is a backlog of tasks): the tasks of one company and actor
- * are planned from one read of each kind and applied with one `apply`, so a batch costs a dozen statements,
- * not a dozen per task. Tasks about the same person are applied one after the other (each plans from what the
- * one before did). A task that must wait (its employee or providers not known yet) or loses a race fails the
- * batch, and the consumer applies its tasks again one by one, so only that one is retried.
+ * Started tasks come in batches (a wave of hires is a backlog of tasks): a batch locks all its runs at once,
+ * then the tasks of one company are planned from one read of each kind and applied with one `apply`, so a
+ * batch costs a dozen statements, not a dozen per task. Tasks about the same person go in turns, in the order
+ * they came (the second plans from what the first did). Counters are written once, at the end. A task that
+ * must wait (its employee or providers not known yet) or loses a race fails the batch, and the consumer
+ * applies its tasks again one by one, so only that one is retried.
  */
 export function consumeWorkflowTasks(consumer: Consumer, deps: WorkflowTaskHandlerDeps): Consumer {
   const { accounts, accountRepo, providerRepo, employeeRepo } = deps;
@@ -60,9 +64,8 @@ export function consumeWorkflowTasks(consumer: Consumer, deps: WorkflowTaskHandl
 
   const isYoung = (event: CloudEvent) => event.time !== undefined && now().getTime() - Date.parse(event.time) < projectionGraceMs;
 
-  /** Applies started tasks of one company and actor, about different people, in `tx`. */
-  async function applyTasks(tx: Transaction<AccountsDb>, companyId: string, actorId: string, started: readonly BatchItem<WorkflowTaskStarted>[]): Promise<void> {
-    await lockRuns(tx, companyId, started.map(({ event }) => event.data.runId));
+  /** Applies started tasks of one company, about different people, in `tx` (their runs locked); counts into `counts`. */
+  async function applyTasks(tx: Transaction<AccountsDb>, companyId: string, started: readonly BatchItem<WorkflowTaskStarted>[], counts: Map<string, number>): Promise<void> {
     const cancelledRuns = new Set(
       (
         await tx
@@ -121,7 +124,7 @@ export function consumeWorkflowTasks(consumer: Consumer, deps: WorkflowTaskHandl
       });
       const requests: ActionRequest[] = plans.flatMap(({ providerId, plan }): ActionRequest[] => {
         if (!plan.action) return [];
-        const base = { providerId, employeeId: task.employeeId, action: plan.action, span: item.span };
+        const base = { providerId, employeeId: task.employeeId, action: plan.action, span: item.span, actorId: task.actorId };
         if (plan.action === 'cancel-request') return [{ ...base, reason: 'superseded' }];
         return [{ ...base, assigneeId, dueAt: task.dueAt, workflowRunId: task.runId, workflowTaskId: task.taskId }];
       });
@@ -129,7 +132,8 @@ export function consumeWorkflowTasks(consumer: Consumer, deps: WorkflowTaskHandl
     });
 
     const requests = planned.flatMap(({ requests }) => requests);
-    const outcomes = await accounts.apply(tx, companyId, actorId, requests);
+    // Each request names the actor of its own task.
+    const outcomes = await accounts.apply(tx, companyId, started[0]!.event.data.actorId, requests, { counts });
     const written = new Map<string, { status: TaskRequestsApplied['items'][number]['status']; version: number }>();
     outcomes.forEach((outcome, index) => {
       if (!outcome.ok) {
@@ -158,27 +162,35 @@ export function consumeWorkflowTasks(consumer: Consumer, deps: WorkflowTaskHandl
 
   async function onTasksStarted(started: BatchItem<WorkflowTaskStarted>[], anyTx: Transaction<unknown>): Promise<void> {
     const tx = anyTx as Transaction<AccountsDb>;
-    const groups = new Map<string, BatchItem<WorkflowTaskStarted>[]>();
+    await lockRuns(tx, started.map(({ event }) => event.data));
+    // Turns: the first task of each person, then the second of each, … in the order they came; by company.
+    const turns: Map<string, BatchItem<WorkflowTaskStarted>[]>[] = [];
+    const seen = new Map<string, number>();
     for (const item of started) {
-      const key = JSON.stringify([item.event.data.companyId, item.event.data.actorId]);
-      const group = groups.get(key);
-      if (group) group.push(item);
-      else groups.set(key, [item]);
+      const { companyId, employeeId } = item.event.data;
+      const person = JSON.stringify([companyId, employeeId]);
+      const turn = seen.get(person) ?? 0;
+      seen.set(person, turn + 1);
+      const byCompany = (turns[turn] ??= new Map());
+      const tasks = byCompany.get(companyId);
+      if (tasks) tasks.push(item);
+      else byCompany.set(companyId, [item]);
     }
-    for (const group of groups.values()) {
-      const { companyId, actorId } = group[0]!.event.data;
-      const perPerson = new Map<string, number>();
-      for (const { event } of group) perPerson.set(event.data.employeeId, (perPerson.get(event.data.employeeId) ?? 0) + 1);
-      const together = group.filter(({ event }) => perPerson.get(event.data.employeeId) === 1);
-      if (together.length > 0) await applyTasks(tx, companyId, actorId, together);
-      for (const item of group.filter(({ event }) => perPerson.get(event.data.employeeId)! > 1)) await applyTasks(tx, companyId, actorId, [item]);
+    const countsOf = new Map<string, Map<string, number>>();
+    for (const byCompany of turns) {
+      for (const [companyId, tasks] of byCompany) {
+        const counts = countsOf.get(companyId) ?? new Map<string, number>();
+        countsOf.set(companyId, counts);
+        await applyTasks(tx, companyId, tasks, counts);
+      }
     }
+    for (const [companyId, counts] of countsOf) await accountRepo.addToCounts(tx, companyId, counts);
   }
 
   async function onRunCancelled(event: CloudEvent<WorkflowRunCancelled>, anyTx: Transaction<unknown>): Promise<void> {
     const tx = anyTx as Transaction<AccountsDb>;
     const run = event.data;
-    await lockRuns(tx, run.companyId, [run.runId]);
+    await lockRuns(tx, [run]);
     await tx
       .insertInto('cancelled_runs')
       .values({ company_id: run.companyId, run_id: run.runId })
