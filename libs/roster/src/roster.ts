@@ -125,8 +125,16 @@ export async function applyRosterEvent(tx: Transaction<RosterTables>, cloudEvent
 }
 
 /**
+ * How many HR events a roster consumer applies in one transaction (`batchSize` of its consumer). An import of
+ * a whole company is a backlog of thousands of events: one commit each made it take minutes. The events of a
+ * batch are applied one after the other (by type); the roster is the same in any order (`foldRoster`).
+ */
+export const ROSTER_BATCH_SIZE = 200;
+
+/**
  * Feeds the roster projection from the `HR` stream. `onChange` runs in the same transaction, so a service
- * can react to a hire or a termination (cancel requests, start workflows) exactly once.
+ * can react to a hire or a termination (cancel requests, start workflows) exactly once. Give the consumer
+ * `batchSize: ROSTER_BATCH_SIZE`.
  */
 export function consumeRoster<DB extends RosterTables>(
   consumer: Consumer,

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { consumeRoster, rosterMigrations } from '@provisio/roster';
+import { consumeRoster, ROSTER_BATCH_SIZE, rosterMigrations } from '@provisio/roster';
 import { openRuntime, type Runtime } from '@provisio/service-runtime';
 import { createTokenVerifier, tokenVerifierOptions, type Logger, type ServiceApp } from '@provisio/service-kit';
 import { createAccessService } from './access/access-service.js';
@@ -49,7 +49,7 @@ export async function createAccountsService(config: AccountsConfig, logger: Logg
     const accounts = createAccountService({ db, accounts: accountRepo, providers: providerRepo, employees: employeeRepo });
     const employees = createEmployeeService({ db, employees: employeeRepo });
 
-    consumeRoster<AccountsDb>(runtime.consumer({ name: 'accounts-roster', stream: 'HR' }), rosterReactions({ accounts, accountRepo, logger }));
+    consumeRoster<AccountsDb>(runtime.consumer({ name: 'accounts-roster', stream: 'HR', batchSize: ROSTER_BATCH_SIZE }), rosterReactions({ accounts, accountRepo, logger }));
     consumeProviders(runtime.consumer({ name: 'accounts-providers', stream: 'PROVIDERS' }), providerRepo);
     // Started tasks are applied in batches (a wave of hires): up to 100 tasks, ~500 account requests, per commit.
     consumeWorkflowTasks(runtime.consumer({ name: 'accounts-workflow-tasks', stream: 'WORKFLOWS', batchSize: 100 }), {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Consumer } from '@provisio/messaging';
-import { consumeRoster, rosterMigrations } from '@provisio/roster';
+import { consumeRoster, ROSTER_BATCH_SIZE, rosterMigrations } from '@provisio/roster';
 import { openRuntime, type Runtime } from '@provisio/service-runtime';
 import { createTokenVerifier, tokenVerifierOptions, type Logger, type ServiceApp } from '@provisio/service-kit';
 import { buildNotificationsApp } from './app.js';
@@ -59,7 +59,7 @@ export async function createNotificationsService(config: NotificationsConfig, lo
         runtime.consumer({ name: 'notifications-accounts', stream: 'ACCOUNTS', batchSize: config.NOTIFICATIONS_STACK_BATCH }),
         stacker,
       ),
-      roster: consumeRoster(runtime.consumer({ name: 'notifications-roster', stream: 'HR' })),
+      roster: consumeRoster(runtime.consumer({ name: 'notifications-roster', stream: 'HR', batchSize: ROSTER_BATCH_SIZE })),
       providers: consumeProviderEvents(runtime.consumer({ name: 'notifications-providers', stream: 'PROVIDERS' })),
       workflows: consumeWorkflowEvents(
         runtime.consumer({ name: 'notifications-workflows', stream: 'WORKFLOWS' }),

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { isActiveAdmin, rosterMigrations, consumeRoster, type RosterTables } from '@provisio/roster';
+import { consumeRoster, isActiveAdmin, ROSTER_BATCH_SIZE, rosterMigrations, type RosterTables } from '@provisio/roster';
 import { openRuntime } from '@provisio/service-runtime';
 import { createTokenVerifier, tokenVerifierOptions, type Logger, type ServiceApp } from '@provisio/service-kit';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,7 @@ export async function createProvidersService(config: ProvidersConfig, logger: Lo
     logger,
   });
   try {
-    consumeRoster(runtime.consumer({ name: 'providers-roster', stream: 'HR' }));
+    consumeRoster(runtime.consumer({ name: 'providers-roster', stream: 'HR', batchSize: ROSTER_BATCH_SIZE }));
     const providers = createProviderService({
       db: runtime.db,
       repo: createProviderRepository(),

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Transaction } from 'kysely';
 import { accountStatusChanged, taskRequestsApplied } from '@provisio/contracts';
-import { consumeRoster, findRosterEmployee, isActiveAdmin, rosterMigrations, type RosterTables } from '@provisio/roster';
+import { consumeRoster, findRosterEmployee, isActiveAdmin, ROSTER_BATCH_SIZE, rosterMigrations, type RosterTables } from '@provisio/roster';
 import { createTokenVerifier, tokenVerifierOptions, type Logger, type ServiceApp } from '@provisio/service-kit';
 import { openRuntime, type Runtime } from '@provisio/service-runtime';
 import { buildWorkflowsApp } from './app.js';
@@ -52,7 +52,7 @@ export async function createWorkflowsService(config: WorkflowsConfig, logger: Lo
     const progress = createRunProgress({ repo: runRepo, logger });
     const onRosterChange = createTriggers({ definitions: definitionRepo, startRun, logger });
 
-    consumeRoster<WorkflowsDb>(runtime.consumer({ name: 'workflows-roster', stream: 'HR' }), onRosterChange);
+    consumeRoster<WorkflowsDb>(runtime.consumer({ name: 'workflows-roster', stream: 'HR', batchSize: ROSTER_BATCH_SIZE }), onRosterChange);
     consumeProviders(runtime.consumer({ name: 'workflows-providers', stream: 'PROVIDERS' }));
     runtime
       .consumer({ name: 'workflows-accounts', stream: 'ACCOUNTS' })
