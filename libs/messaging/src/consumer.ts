@@ -25,8 +25,17 @@ export interface BatchItem<T> {
   event: CloudEvent<T>;
   span: Span;
 }
-/** Applies the new events of a batch (duplicates removed), in the order they were delivered. */
-export type BatchHandler<T> = (items: BatchItem<T>[], tx: Transaction<unknown>) => Promise<void>;
+/** Events a batch handler could not apply yet (something they need has not arrived), and why. */
+export interface Deferred<T> {
+  later: readonly BatchItem<T>[];
+  reason: string;
+}
+/**
+ * Applies the new events of a batch (duplicates removed), in the order they were delivered. It may leave some
+ * for later (`Deferred`): those are not recorded processed and are delivered again after a backoff, like a
+ * failed message, while the rest of the batch commits.
+ */
+export type BatchHandler<T> = (items: BatchItem<T>[], tx: Transaction<unknown>) => Promise<void | Deferred<T>>;
 
 export interface ConsumerLogger {
   debug(obj: object, msg: string): void;
@@ -195,19 +204,23 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         msg.ack();
         logger.debug({ consumer: name, type: event.type, eventId: event.id, outcome }, 'event handled');
       } catch (error) {
-        const deliveries = msg.info.deliveryCount;
-        const reason = error instanceof Error ? error.message : String(error);
         metrics.finished('failed', (performance.now() - started) / 1000);
-        if (deliveries >= maxDeliveries) {
-          await deadLetter(msg, reason);
-          return;
-        }
-        const delay = backoffMs[Math.min(deliveries, backoffMs.length) - 1] ?? 1_000;
-        stats.retry += 1;
-        logger.warn({ consumer: name, type: event.type, eventId: event.id, deliveries, delay, err: error }, 'event failed; will retry');
-        msg.nak(delay);
+        await retryLater(msg, event, error instanceof Error ? error.message : String(error), error);
       }
     });
+  }
+
+  /** A message that failed or must wait: delivered again after a backoff, dead-lettered after too many tries. */
+  async function retryLater(msg: JsMsg, event: CloudEvent, reason: string, error?: unknown): Promise<void> {
+    const deliveries = msg.info.deliveryCount;
+    if (deliveries >= maxDeliveries) {
+      await deadLetter(msg, reason);
+      return;
+    }
+    const delay = backoffMs[Math.min(deliveries, backoffMs.length) - 1] ?? 1_000;
+    stats.retry += 1;
+    logger.warn({ consumer: name, type: event.type, eventId: event.id, deliveries, delay, err: error ?? reason }, 'event failed; will retry');
+    msg.nak(delay);
   }
 
   async function handle(msg: JsMsg): Promise<void> {
@@ -233,7 +246,8 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       return span;
     });
     const started = performance.now();
-    let outcomes: ('applied' | 'duplicate')[];
+    let outcomes: ('applied' | 'duplicate' | 'later')[];
+    const later = new Map<CloudEvent, string>();
     try {
       outcomes = await db.transaction(async (tx) => {
         const keys = ready.map(({ event }) => eventKey(event));
@@ -242,7 +256,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
           select ${name}, k from unnest(${pgArray(keys)}::text[]) as k order by k on conflict do nothing returning event_key`.execute(tx);
         const fresh = new Set(rows.map((row) => row.event_key));
         // `delete`: only the first of two equal keys in one batch is new.
-        const result = keys.map((key) => (fresh.delete(key) ? ('applied' as const) : ('duplicate' as const)));
+        const result: ('applied' | 'duplicate' | 'later')[] = keys.map((key) => (fresh.delete(key) ? 'applied' : 'duplicate'));
         const byRoute = new Map<Route, BatchItem<unknown>[]>();
         ready.forEach(({ event, route }, index) => {
           if (result[index] !== 'applied') return;
@@ -250,7 +264,18 @@ export function createConsumer(options: ConsumerOptions): Consumer {
           items.push({ event, span: spans[index]! });
           byRoute.set(route, items);
         });
-        for (const [route, items] of byRoute) await route.batchHandler(items, tx);
+        for (const [route, items] of byRoute) {
+          const deferred = await route.batchHandler(items, tx);
+          for (const { event } of deferred?.later ?? []) later.set(event, deferred!.reason);
+        }
+        if (later.size > 0) {
+          // Not applied, so not processed: their next delivery applies them.
+          ready.forEach(({ event }, index) => {
+            if (later.has(event)) result[index] = 'later';
+          });
+          const waiting = keys.filter((_, index) => result[index] === 'later');
+          await sql`delete from processed_events where consumer = ${name} and event_key = any(${pgArray(waiting)}::text[])`.execute(tx);
+        }
         return result;
       });
     } catch (error) {
@@ -263,11 +288,17 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     }
     endSpans(spans);
     const seconds = (performance.now() - started) / 1000;
-    ready.forEach(({ msg }, index) => {
-      stats[outcomes[index]!] += 1;
-      metrics.finished(outcomes[index]!, seconds);
+    for (const [index, { msg, event }] of ready.entries()) {
+      const outcome = outcomes[index]!;
+      if (outcome === 'later') {
+        metrics.finished('failed', seconds);
+        await retryLater(msg, event, later.get(event) ?? 'left for later');
+        continue;
+      }
+      stats[outcome] += 1;
+      metrics.finished(outcome, seconds);
       msg.ack();
-    });
+    }
     if (outcomes.includes('applied')) options.onCommit?.();
     logger.debug({ consumer: name, messages: ready.length }, 'batch handled');
   }
@@ -388,7 +419,11 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       routes.set(definition.type, {
         schema: definition.data,
         batchHandler: batch,
-        handler: (event, tx) => batch([{ event, span: trace.getActiveSpan() ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT) }], tx),
+        handler: async (event, tx) => {
+          const deferred = await batch([{ event, span: trace.getActiveSpan() ?? trace.wrapSpanContext(INVALID_SPAN_CONTEXT) }], tx);
+          // Applied on its own, an event left for later fails its transaction and is retried.
+          if (deferred && deferred.later.length > 0) throw new Error(deferred.reason);
+        },
       });
       return consumer;
     },

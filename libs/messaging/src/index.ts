@@ -5,6 +5,6 @@ export { connectBroker, BrokerUnavailableError, type Broker } from './connection
 export { publishEvent } from './publish.js';
 export { emit, emitMany, OUTBOX_CHANNEL, type OutboxItem } from './outbox.js';
 export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './outbox-relay.js';
-export { createConsumer, type BatchItem, type Consumer, type ConsumerLogger, type ConsumerOptions, type Handler, type Outcome } from './consumer.js';
+export { createConsumer, type BatchItem, type Deferred, type Consumer, type ConsumerLogger, type ConsumerOptions, type Handler, type Outcome } from './consumer.js';
 export { messagingMigrations } from './migrations.js';
 export { createWorkLoop, type WorkLoop, type WorkLoopOptions } from './work-loop.js';

@@ -9,6 +9,7 @@ const silent = { info() {}, warn() {}, error() {}, debug() {} };
 const hired = defineEvent('hr.test_hired', z.object({ companyId: z.string(), who: z.string() }));
 /** Another type on the same stream, for a consumer that must not see the other tests' events. */
 const rehired = defineEvent('hr.test_rehired', z.object({ companyId: z.string(), who: z.string() }));
+const returned = defineEvent('hr.test_returned', z.object({ companyId: z.string(), who: z.string() }));
 
 /**
  * A database with `processed_events` and an `applied` table, and a namespace with HR and DEAD_LETTER streams,
@@ -243,6 +244,38 @@ describe('consumer in batches', () => {
       expect(await applied('slow-')).toEqual(['slow-0', ...behind.map((event) => event.data.who)]);
     } finally {
       release();
+      await consumer.stop();
+    }
+  });
+
+  // A handler may leave events for later (what they need has not arrived): the rest of the batch commits, and
+  // those come back after the backoff and are applied then, once.
+  it('commits a batch and leaves the events it cannot apply yet for later', async () => {
+    let ready = false;
+    const consumer = createConsumer({ broker, db, logger: silent, name: 'batch-later', stream: 'HR', batchSize: 50, backoffMs: [20] }).onBatch(
+      returned,
+      async (items, tx) => {
+        const later = items.filter(({ event }) => event.data.who.startsWith('later-') && !ready);
+        const now = items.filter((item) => !later.includes(item));
+        if (now.length > 0) await sql`insert into applied (who) select unnest(${now.map(({ event }) => event.data.who)}::text[])`.execute(tx);
+        return { later, reason: 'the thing it needs is not there yet' };
+      },
+    );
+    consumers.push(consumer);
+    const events = ['later-a', 'now-b', 'now-c'].map((who) => returned.build({ companyId: 'c1', who }, { source: 'test' }));
+    await Promise.all(events.map((event) => publishEvent(broker.js, broker.ns, event)));
+    await consumer.start();
+    try {
+      await waitFor(async () => (await applied('now-')).length === 2, { what: 'the others applied' });
+      await waitFor(() => consumer.stats.retry >= 2, { what: 'the waiting one delivered again' });
+      expect(await applied('later-')).toEqual([]);
+      ready = true;
+      await waitFor(async () => (await applied('later-')).length === 1, { what: 'the waiting one applied' });
+      await waitFor(() => consumer.stats.applied === 3, { what: 'three applied' });
+      expect(await applied('now-')).toEqual(['now-b', 'now-c']);
+      expect(await applied('later-')).toEqual(['later-a']);
+      expect(consumer.stats['dead-lettered']).toBe(0);
+    } finally {
       await consumer.stop();
     }
   });

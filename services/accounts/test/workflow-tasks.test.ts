@@ -157,6 +157,35 @@ describe('work from workflows', () => {
     expect(rows.length).toBeLessThanOrEqual(3);
   });
 
+  // A task whose employee is not projected yet waits (with any later task about that person) while the rest of
+  // its batch is applied together; it is applied once the hire arrives.
+  it('applies the rest of a batch while a task waits for its employee', async () => {
+    const hires = await Promise.all(Array.from({ length: 10 }, () => seedHire(h.service, companyId)));
+    const newcomer = anEmployee();
+    const known = hires.map(({ id }) => taskStarted({ employeeId: id, action: 'provision', providers: [p.four!] }));
+    const early = taskStarted({ employeeId: newcomer.id, action: 'provision', providers: [p.four!] });
+    const behind = taskStarted({ employeeId: newcomer.id, action: 'provision', providers: [p.four!, p.five!] });
+    const { consumers } = h.service.runtime;
+    await Promise.all(consumers.map((consumer) => consumer.stop()));
+    try {
+      for (const task of [early, ...known, behind]) await publishEvent(h.broker.js, h.broker.ns, task);
+    } finally {
+      await Promise.all(consumers.map((consumer) => consumer.start()));
+    }
+    for (const task of known) expect((await answerTo(task)).map((item) => item.state)).toEqual(['pending']);
+    const { rows } = await sql<{ at: Date }>`select distinct at from account_history
+      where company_id = ${companyId} and employee_id = any(${hires.map(({ id }) => id)})`.execute(h.service.runtime.db.kysely);
+    // Together (one time per batch, one or a few batches), not one by one (ten times) after a failed batch.
+    expect(rows.length).toBeLessThanOrEqual(3);
+    expect(events.ofType('account.task_requests_applied').some((event) => event.data.employeeId === newcomer.id)).toBe(false);
+    await publishHire(h.broker, companyId, newcomer);
+    expect(await answerTo(early)).toEqual([{ providerId: p.four, state: 'pending', status: 'provisioning_requested', version: 1 }]);
+    expect(await answerTo(behind)).toEqual([
+      { providerId: p.four, state: 'pending', status: 'provisioning_requested', version: 1 },
+      { providerId: p.five, state: 'pending', status: 'provisioning_requested', version: 1 },
+    ]);
+  });
+
   // The same event delivered again (another broker message, same CloudEvent) changes nothing and is not answered twice.
   it('ignores a redelivered task', async () => {
     const { id } = await seedHire(h.service, companyId);

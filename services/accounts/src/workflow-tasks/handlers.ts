@@ -8,7 +8,7 @@ import {
   type WorkflowTaskStarted,
 } from '@provisio/contracts';
 import { pgArray } from '@provisio/db';
-import { emitMany, type BatchItem, type CloudEvent, type Consumer } from '@provisio/messaging';
+import { emitMany, type BatchItem, type CloudEvent, type Consumer, type Deferred } from '@provisio/messaging';
 import { ConflictError } from '@provisio/service-kit';
 import { EVENT_SOURCE, type AccountService, type ActionRequest } from '../accounts/account-service.js';
 import { accountKey, withAccessStatuses, type AccountRepository } from '../accounts/repository.js';
@@ -23,10 +23,6 @@ import { planItem } from './task-plan.js';
  * that, an unknown provider is `skipped` (the consumer retries with backoff well within its delivery limit).
  */
 export const projectionGraceMs = 2 * 60_000;
-
-export class NotYetKnownError extends Error {
-  override name = 'NotYetKnownError';
-}
 
 export interface WorkflowTaskHandlerDeps {
   accounts: Pick<AccountService, 'apply'>;
@@ -55,8 +51,9 @@ async function lockRuns(tx: Transaction<AccountsDb>, runs: readonly { companyId:
  * then the tasks of one company are planned from one read of each kind and applied with one `apply`, so a
  * batch costs a dozen statements, not a dozen per task. Tasks about the same person go in turns, in the order
  * they came (the second plans from what the first did). Counters are written once, at the end. A task that
- * must wait (its employee or providers not known yet) or loses a race fails the batch, and the consumer
- * applies its tasks again one by one, so only that one is retried.
+ * must wait (its employee or providers not known yet) is left for later with the tasks about the same person
+ * behind it, and the rest commits; a task that loses a race fails the batch, and the consumer applies its
+ * tasks again one by one.
  */
 export function consumeWorkflowTasks(consumer: Consumer, deps: WorkflowTaskHandlerDeps): Consumer {
   const { accounts, accountRepo, providerRepo, employeeRepo } = deps;
@@ -64,22 +61,23 @@ export function consumeWorkflowTasks(consumer: Consumer, deps: WorkflowTaskHandl
 
   const isYoung = (event: CloudEvent) => event.time !== undefined && now().getTime() - Date.parse(event.time) < projectionGraceMs;
 
-  /** Applies started tasks of one company, about different people, in `tx` (their runs locked); counts into `counts`. */
-  async function applyTasks(tx: Transaction<AccountsDb>, companyId: string, started: readonly BatchItem<WorkflowTaskStarted>[], counts: Map<string, number>): Promise<void> {
-    const cancelledRuns = new Set(
-      (
-        await tx
-          .selectFrom('cancelled_runs')
-          .select('run_id')
-          .where('company_id', '=', companyId)
-          .where('run_id', 'in', [...new Set(started.map(({ event }) => event.data.runId))])
-          .execute()
-      ).map((row) => row.run_id),
-    );
-    const people = await employeeRepo.findMany(tx, companyId, started.flatMap(({ event }) => [event.data.employeeId, ...(event.data.assigneeId ? [event.data.assigneeId] : [])]));
-    for (const { event } of started) {
-      if (!people.has(event.data.employeeId) && isYoung(event)) throw new NotYetKnownError(`employee ${event.data.employeeId} is not in the roster yet`);
-    }
+  /**
+   * Applies started tasks of one company, about different people, in `tx` (their runs locked); counts into
+   * `counts`. Returns the tasks that must wait: their employee or a provider is not projected here yet.
+   */
+  async function applyTasks(
+    tx: Transaction<AccountsDb>,
+    companyId: string,
+    candidates: readonly BatchItem<WorkflowTaskStarted>[],
+    counts: Map<string, number>,
+  ): Promise<BatchItem<WorkflowTaskStarted>[]> {
+    const waiting: BatchItem<WorkflowTaskStarted>[] = [];
+    const people = await employeeRepo.findMany(tx, companyId, candidates.flatMap(({ event }) => [event.data.employeeId, ...(event.data.assigneeId ? [event.data.assigneeId] : [])]));
+    let started = candidates.filter((item) => {
+      const known = people.has(item.event.data.employeeId) || !isYoung(item.event);
+      if (!known) waiting.push(item);
+      return known;
+    });
 
     const providerIdsOf = new Map<BatchItem<WorkflowTaskStarted>, string[]>();
     for (const item of started) {
@@ -92,10 +90,23 @@ export function consumeWorkflowTasks(consumer: Consumer, deps: WorkflowTaskHandl
       );
     }
     const providers = await providerRepo.findMany(tx, companyId, [...providerIdsOf.values()].flat());
-    for (const item of started) {
-      const unknown = providerIdsOf.get(item)!.filter((id) => !providers.has(id));
-      if (unknown.length > 0 && isYoung(item.event)) throw new NotYetKnownError(`providers ${unknown.join(', ')} are not known yet`);
-    }
+    started = started.filter((item) => {
+      const known = providerIdsOf.get(item)!.every((id) => providers.has(id)) || !isYoung(item.event);
+      if (!known) waiting.push(item);
+      return known;
+    });
+    if (started.length === 0) return waiting;
+
+    const cancelledRuns = new Set(
+      (
+        await tx
+          .selectFrom('cancelled_runs')
+          .select('run_id')
+          .where('company_id', '=', companyId)
+          .where('run_id', 'in', [...new Set(started.map(({ event }) => event.data.runId))])
+          .execute()
+      ).map((row) => row.run_id),
+    );
     // `all_with_access` means the providers in use; an archived one is left out rather than listed as skipped.
     const resolvedOf = new Map(
       started.map((item) => {
@@ -158,33 +169,42 @@ export function consumeWorkflowTasks(consumer: Consumer, deps: WorkflowTaskHandl
         return { event: answer, aggregateId: task.runId, span: item.span };
       }),
     );
+    return waiting;
   }
 
-  async function onTasksStarted(started: BatchItem<WorkflowTaskStarted>[], anyTx: Transaction<unknown>): Promise<void> {
+  async function onTasksStarted(started: BatchItem<WorkflowTaskStarted>[], anyTx: Transaction<unknown>): Promise<Deferred<WorkflowTaskStarted>> {
     const tx = anyTx as Transaction<AccountsDb>;
     await lockRuns(tx, started.map(({ event }) => event.data));
     // Turns: the first task of each person, then the second of each, … in the order they came; by company.
     const turns: Map<string, BatchItem<WorkflowTaskStarted>[]>[] = [];
     const seen = new Map<string, number>();
+    const personOf = (item: BatchItem<WorkflowTaskStarted>) => JSON.stringify([item.event.data.companyId, item.event.data.employeeId]);
     for (const item of started) {
-      const { companyId, employeeId } = item.event.data;
-      const person = JSON.stringify([companyId, employeeId]);
-      const turn = seen.get(person) ?? 0;
-      seen.set(person, turn + 1);
+      const turn = seen.get(personOf(item)) ?? 0;
+      seen.set(personOf(item), turn + 1);
       const byCompany = (turns[turn] ??= new Map());
-      const tasks = byCompany.get(companyId);
+      const tasks = byCompany.get(item.event.data.companyId);
       if (tasks) tasks.push(item);
-      else byCompany.set(companyId, [item]);
+      else byCompany.set(item.event.data.companyId, [item]);
     }
+    // A task that must wait holds back the later tasks about the same person (they come after it).
+    const later: BatchItem<WorkflowTaskStarted>[] = [];
+    const held = new Set<string>();
     const countsOf = new Map<string, Map<string, number>>();
     for (const byCompany of turns) {
       for (const [companyId, tasks] of byCompany) {
         const counts = countsOf.get(companyId) ?? new Map<string, number>();
         countsOf.set(companyId, counts);
-        await applyTasks(tx, companyId, tasks, counts);
+        const behind = tasks.filter((item) => held.has(personOf(item)));
+        const waiting = await applyTasks(tx, companyId, tasks.filter((item) => !held.has(personOf(item))), counts);
+        for (const item of [...behind, ...waiting]) {
+          held.add(personOf(item));
+          later.push(item);
+        }
       }
     }
     for (const [companyId, counts] of countsOf) await accountRepo.addToCounts(tx, companyId, counts);
+    return { later, reason: 'the employee or a provider of the task is not known here yet (their events are on their way)' };
   }
 
   async function onRunCancelled(event: CloudEvent<WorkflowRunCancelled>, anyTx: Transaction<unknown>): Promise<void> {
