@@ -9,15 +9,30 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SERVICES = ['providers', 'accounts', 'workflows', 'notifications'] as const;
 export type ProcessName = (typeof SERVICES)[number] | 'gateway';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
+/**
+ * The next port of this process's own block, below Linux's ephemeral range (32768 and up). A port from the
+ * operating system (listen on 0) is free only until the probe closes, and a service listens on it a second or
+ * two later: meanwhile another system started by a test file running in parallel (another process) could be
+ * handed the same port, and one of the two services failed with EADDRINUSE. Blocks differ by process id, and
+ * outgoing connections never take ports down here.
+ */
+let nextPort = 20_000 + (process.pid % 600) * 20;
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
+    server.once('error', () => resolveFree(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
   });
+}
+
+async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 500; tries++) {
+    const port = nextPort;
+    nextPort = nextPort + 1 >= 32_000 ? 20_000 : nextPort + 1;
+    if (await canListen(port)) return port;
+  }
+  throw new Error('no free port between 20000 and 32000');
 }
 
 export interface System {
