@@ -13,11 +13,12 @@ const admins = [
 
 /** Answers the admins list and a reassignment; records what was sent. */
 function stubApi() {
-  const sent: { method: string; url: string; body: unknown }[] = [];
+  const sent: { method: string; url: string; body: unknown; ifMatch?: string }[] = [];
   vi.stubGlobal(
     'fetch',
     vi.fn(async (url: string, init: RequestInit) => {
-      sent.push({ method: init.method ?? 'GET', url, body: init.body ? JSON.parse(String(init.body)) : undefined });
+      const ifMatch = (init.headers as Record<string, string> | undefined)?.['If-Match'];
+      sent.push({ method: init.method ?? 'GET', url, body: init.body ? JSON.parse(String(init.body)) : undefined, ...(ifMatch ? { ifMatch } : {}) });
       const body = url.endsWith('/reassign')
         ? { providerId: 'p1', employeeId: 'e1', status: 'provisioning_requested', assigneeId: 'a2', version: 2 }
         : { items: admins, nextCursor: null };
@@ -50,7 +51,7 @@ describe('reassigning a request from the console', () => {
     render(
       <QueryClientProvider client={new QueryClient()}>
         <AnnouncerProvider>
-          <ReassignDialog target={{ providerId: 'p1', providerName: 'Slack', employeeId: 'e1', employeeName: 'Jane Doe', assigneeId: 'gone' }} onClose={() => undefined} />
+          <ReassignDialog target={{ providerId: 'p1', providerName: 'Slack', employeeId: 'e1', employeeName: 'Jane Doe', assigneeId: 'gone', version: 1 }} onClose={() => undefined} />
         </AnnouncerProvider>
       </QueryClientProvider>,
     );
@@ -73,7 +74,7 @@ describe('reassigning a request from the console', () => {
     render(
       <QueryClientProvider client={new QueryClient()}>
         <AnnouncerProvider>
-          <ReassignDialog target={{ providerId: 'p1', providerName: 'Slack', employeeId: 'e1', employeeName: 'Jane Doe', assigneeId: 'a1' }} onClose={onClose} />
+          <ReassignDialog target={{ providerId: 'p1', providerName: 'Slack', employeeId: 'e1', employeeName: 'Jane Doe', assigneeId: 'a1', version: 3 }} onClose={onClose} />
         </AnnouncerProvider>
       </QueryClientProvider>,
     );
@@ -85,6 +86,7 @@ describe('reassigning a request from the console', () => {
     await user.selectOptions(select, 'a2');
     await user.click(submit);
     await waitFor(() => expect(onClose).toHaveBeenCalledOnce());
-    expect(sent.find((request) => request.method === 'POST')).toEqual({ method: 'POST', url: '/v1/providers/p1/accounts/e1/reassign', body: { assigneeId: 'a2' } });
+    // Decided on version 3 of the account: a request changed meanwhile is refused, not reassigned blindly.
+    expect(sent.find((request) => request.method === 'POST')).toEqual({ method: 'POST', url: '/v1/providers/p1/accounts/e1/reassign', body: { assigneeId: 'a2' }, ifMatch: '"3"' });
   });
 });

@@ -207,6 +207,7 @@ export function AccountsChecklist({ provider }: { provider: Pick<Provider, 'id' 
                           employeeId: row.employee.id,
                           employeeName: row.employee.name,
                           assigneeId: row.assigneeId,
+                          version: row.version,
                         })
                       }
                     />

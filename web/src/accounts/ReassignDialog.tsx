@@ -16,6 +16,8 @@ export interface ReassignTarget {
   employeeName: string;
   /** Who has the request now. */
   assigneeId: string | null;
+  /** The account version the person saw: a request changed meanwhile is not reassigned. */
+  version: number;
 }
 
 /**
@@ -31,12 +33,14 @@ export function ReassignDialog({ target, onClose }: { target: ReassignTarget; on
   const assigneeId = admins.data && !admins.data.some((admin) => admin.id === chosen) ? '' : chosen;
   const [note, setNote] = useState('');
   const reassign = useMutation({
-    mutationFn: () => reassignRequest(target.providerId, target.employeeId, { assigneeId, ...(note.trim() ? { note: note.trim() } : {}) }),
+    mutationFn: () => reassignRequest(target.providerId, target.employeeId, { assigneeId, ...(note.trim() ? { note: note.trim() } : {}) }, target.version),
     onSuccess: (account) => {
       announce('success', `${target.employeeName} on ${target.providerName} is now assigned to ${nameOf(admins.data, account.assigneeId)}.`);
       void Promise.all(accountViews.map((key) => queryClient.invalidateQueries({ queryKey: [...key] })));
       onClose();
     },
+    // Changed meanwhile (409) or refused: show the fresh rows behind the dialog.
+    onError: () => void Promise.all(accountViews.map((key) => queryClient.invalidateQueries({ queryKey: [...key] }))),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();

@@ -81,9 +81,12 @@ export function performAccountAction(
   });
 }
 
-/** Gives an open request another assignee (default: the provider's assignee); status and due date stay. */
-export function reassignRequest(providerId: string, employeeId: string, body: { assigneeId?: string; note?: string }): Promise<Account> {
-  return request(`/v1/providers/${enc(providerId)}/accounts/${enc(employeeId)}/reassign`, { method: 'POST', body });
+/**
+ * Gives an open request another assignee (default: the provider's assignee); status and due date stay. With
+ * the account's `version`, a request that changed meanwhile is refused (409 CONFLICT).
+ */
+export function reassignRequest(providerId: string, employeeId: string, body: { assigneeId?: string; note?: string }, version?: number): Promise<Account> {
+  return request(`/v1/providers/${enc(providerId)}/accounts/${enc(employeeId)}/reassign`, { method: 'POST', body, ifMatch: version });
 }
 
 export interface BatchAction {

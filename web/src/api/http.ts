@@ -81,6 +81,8 @@ export interface RequestOptions {
   signal?: AbortSignal | undefined;
   /** Send no Authorization header (dev sign-in endpoints). */
   anonymous?: boolean;
+  /** `If-Match` with the version the change was decided on: a stale one is 409 CONFLICT. */
+  ifMatch?: number | undefined;
 }
 
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
@@ -88,6 +90,7 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   const token = options.anonymous ? null : readToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (options.ifMatch !== undefined) headers['If-Match'] = `"${options.ifMatch}"`;
 
   let response: Response;
   try {
