@@ -61,20 +61,25 @@ describe('gateway', () => {
     return (await broker.jsm.streams.info(broker.ns.stream('HR'))).state.messages;
   }
 
-  // HR systems hand in events through the API; each lands on stream HR under its type with its id.
+  // HR systems hand in events through the API; each lands on stream HR under its type with its id, in the
+  // order of the batch (a hire before its update).
   it('accepts HR events and publishes them to stream HR', async () => {
     const before = await hrMessages();
-    const events = [hire(), hire()];
+    const { last_seq: lastSeq } = (await broker.jsm.streams.info(broker.ns.stream('HR'))).state;
+    const events = Array.from({ length: 30 }, () => hire());
     const response = await post({ events }, await bearer('hris', company, 'integration'));
     expect(response.statusCode).toBe(202);
     expect(response.json().accepted.map((a: { id: string }) => a.id)).toEqual(events.map((e) => e.id));
-    await waitFor(async () => (await hrMessages()) === before + 2, { what: 'two messages on HR' });
-    const last = await broker.jsm.streams.getMessage(broker.ns.stream('HR'), { last_by_subj: broker.ns.subject('hr.employee.hired') });
-    expect(last!.json<{ id: string }>().id).toBe(events[1]!.id);
+    await waitFor(async () => (await hrMessages()) === before + 30, { what: 'thirty messages on HR' });
+    const stored = [];
+    for (let seq = lastSeq + 1; seq <= lastSeq + 30; seq++) {
+      stored.push((await broker.jsm.streams.getMessage(broker.ns.stream('HR'), { seq }))!.json<{ id: string }>().id);
+    }
+    expect(stored).toEqual(events.map((e) => e.id));
 
     // The same event again is accepted and stored once.
     expect((await post(events[0])).statusCode).toBe(202);
-    expect(await hrMessages()).toBe(before + 2);
+    expect(await hrMessages()).toBe(before + 30);
   });
 
   // Two tenants' HR systems may use the same source and id: neither event drops the other.

@@ -63,10 +63,10 @@ export const hrEventRoutes: FastifyPluginAsyncZod<{ broker: Broker }> = async (a
     if (issues.length > 0) throw new ValidationFailedError(issues);
 
     try {
-      for (const event of parsed) {
-        // The message id is the event key (company, source, id): equal ids of two sources or tenants never collide.
-        await publishEvent(broker.js, broker.ns, event, {}, eventKey(event));
-      }
+      // Pipelined on one connection, so the stream stores them in the order given (a hire before its update).
+      // The message id is the event key (company, source, id): equal ids of two sources or tenants never collide,
+      // and a batch sent again after a failure is not stored twice.
+      await Promise.all(parsed.map((event) => publishEvent(broker.js, broker.ns, event, {}, eventKey(event))));
     } catch (error) {
       request.log.error({ err: error }, 'publishing HR events failed');
       throw new UnavailableError(5, 'The event broker', { cause: error });
