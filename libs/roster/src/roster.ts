@@ -1,8 +1,9 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { fileURLToPath } from 'node:url';
 import { employeeHired, employeeTerminated, employeeUpdated } from '@provisio/contracts';
-import type { MigrationSet } from '@provisio/db';
-import { eventKey, type CloudEvent, type Consumer } from '@provisio/messaging';
+import { pgArray, type MigrationSet } from '@provisio/db';
+import { eventKey, type BatchItem, type CloudEvent, type Consumer } from '@provisio/messaging';
+import { runInSpan } from '@provisio/telemetry';
 import { effectiveAt, foldRoster, type RosterEmployee, type RosterEvent } from './fold.js';
 import type { RosterEmployeesTable, RosterTables } from './tables.js';
 
@@ -64,64 +65,121 @@ function employeeIdOf(event: RosterEvent): string {
  * applied one at a time (a transaction-level advisory lock), and a repeated event changes nothing.
  */
 export async function applyRosterEvent(tx: Transaction<RosterTables>, cloudEvent: CloudEvent<RosterEvent['data']>): Promise<RosterChange> {
-  const event = { type: cloudEvent.type, data: cloudEvent.data } as RosterEvent;
-  const companyId = event.data.companyId;
-  const employeeId = employeeIdOf(event);
-  await sql`select pg_advisory_xact_lock(hashtext(${`roster:${companyId}:${employeeId}`}))`.execute(tx);
-  const before = await findRosterEmployee(tx, companyId, employeeId);
+  return (await applyRosterEvents(tx, [cloudEvent]))[0]!;
+}
 
-  await tx
-    .insertInto('roster_events')
-    .values({
-      company_id: companyId,
-      employee_id: employeeId,
-      event_key: eventKey(cloudEvent),
-      type: event.type,
-      effective_at: effectiveAt(event, cloudEvent.time, new Date()),
-      data: JSON.stringify(event.data),
-    })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+const personKey = (companyId: string, employeeId: string) => JSON.stringify([companyId, employeeId]);
 
-  const stored = await tx
-    .selectFrom('roster_events')
-    .select(['type', 'data', 'effective_at', 'received_seq'])
-    .where('company_id', '=', companyId)
-    .where('employee_id', '=', employeeId)
-    .execute();
-  const after = foldRoster(
-    companyId,
-    stored.map((row) => ({
-      event: { type: row.type, data: row.data } as RosterEvent,
-      effectiveAt: new Date(row.effective_at),
-      receivedSeq: Number(row.received_seq),
-    })),
-  );
+/**
+ * Records HR events and recomputes their employees, many at once: one change per event, in the order given,
+ * as if they had been applied one after the other. The employees are locked first (in lock-id order, so two
+ * transactions never wait on each other in a circle); then in turns (the first event of each employee, then
+ * the second of each, …) each turn reads, records, reads back and writes with one statement of each kind.
+ */
+export async function applyRosterEvents(tx: Transaction<RosterTables>, cloudEvents: readonly CloudEvent<RosterEvent['data']>[]): Promise<RosterChange[]> {
+  const received = cloudEvents.map((cloudEvent) => {
+    const event = { type: cloudEvent.type, data: cloudEvent.data } as RosterEvent;
+    return { cloudEvent, event, companyId: event.data.companyId, employeeId: employeeIdOf(event) };
+  });
+  const lockKeys = [...new Set(received.map(({ companyId, employeeId }) => `roster:${companyId}:${employeeId}`))];
+  await sql`select pg_advisory_xact_lock(id) from (select distinct hashtext(k) as id from unnest(${pgArray(lockKeys)}::text[]) as k order by 1) as locks`.execute(tx);
 
-  if (after) {
-    const values = {
-      company_id: companyId,
-      id: employeeId,
-      first_name: after.firstName,
-      last_name: after.lastName,
-      email: after.email,
-      department: after.department,
-      job_title: after.jobTitle,
-      location: after.location,
-      manager_id: after.managerId,
-      access_level: after.accessLevel,
-      status: after.status,
-      start_date: after.startDate,
-      termination_date: after.terminationDate,
-    };
-    const { company_id: _c, id: _i, ...changes } = values;
-    await tx
-      .insertInto('roster_employees')
-      .values(values)
-      .onConflict((oc) => oc.columns(['company_id', 'id']).doUpdateSet({ ...changes, updated_at: sql`now()` }))
-      .execute();
+  const turns: (typeof received)[] = [];
+  const seen = new Map<string, number>();
+  for (const item of received) {
+    const key = personKey(item.companyId, item.employeeId);
+    const turn = seen.get(key) ?? 0;
+    seen.set(key, turn + 1);
+    (turns[turn] ??= []).push(item);
   }
-  return { companyId, employeeId, before, after };
+
+  const changes = new Map<(typeof received)[number], RosterChange>();
+  for (const turn of turns) {
+    const people = sql<boolean>`(company_id, ${sql.ref('id')}) in (select * from unnest(${pgArray(turn.map((item) => item.companyId))}::text[], ${pgArray(turn.map((item) => item.employeeId))}::text[]))`;
+    const beforeRows = await tx.selectFrom('roster_employees').selectAll().where(people).execute();
+    const before = new Map(beforeRows.map((row) => [personKey(row.company_id, row.id), toRosterEmployee(row)]));
+
+    await tx
+      .insertInto('roster_events')
+      .values(
+        turn.map(({ cloudEvent, event, companyId, employeeId }) => ({
+          company_id: companyId,
+          employee_id: employeeId,
+          event_key: eventKey(cloudEvent),
+          type: event.type,
+          effective_at: effectiveAt(event, cloudEvent.time, new Date()),
+          data: JSON.stringify(event.data),
+        })),
+      )
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+
+    const stored = await tx
+      .selectFrom('roster_events')
+      .select(['company_id', 'employee_id', 'type', 'data', 'effective_at', 'received_seq'])
+      .where(sql<boolean>`(company_id, employee_id) in (select * from unnest(${pgArray(turn.map((item) => item.companyId))}::text[], ${pgArray(turn.map((item) => item.employeeId))}::text[]))`)
+      .execute();
+    const eventsOf = new Map<string, typeof stored>();
+    for (const row of stored) {
+      const key = personKey(row.company_id, row.employee_id);
+      const list = eventsOf.get(key);
+      if (list) list.push(row);
+      else eventsOf.set(key, [row]);
+    }
+
+    const upserts: Omit<RosterEmployeesTable, 'updated_at'>[] = [];
+    for (const item of turn) {
+      const after = foldRoster(
+        item.companyId,
+        (eventsOf.get(personKey(item.companyId, item.employeeId)) ?? []).map((row) => ({
+          event: { type: row.type, data: row.data } as RosterEvent,
+          effectiveAt: new Date(row.effective_at),
+          receivedSeq: Number(row.received_seq),
+        })),
+      );
+      changes.set(item, { companyId: item.companyId, employeeId: item.employeeId, before: before.get(personKey(item.companyId, item.employeeId)), after });
+      if (after) {
+        upserts.push({
+          company_id: item.companyId,
+          id: item.employeeId,
+          first_name: after.firstName,
+          last_name: after.lastName,
+          email: after.email,
+          department: after.department,
+          job_title: after.jobTitle,
+          location: after.location,
+          manager_id: after.managerId,
+          access_level: after.accessLevel,
+          status: after.status,
+          start_date: after.startDate,
+          termination_date: after.terminationDate,
+        });
+      }
+    }
+    if (upserts.length > 0) {
+      await tx
+        .insertInto('roster_employees')
+        .values(upserts)
+        .onConflict((oc) =>
+          oc.columns(['company_id', 'id']).doUpdateSet((eb) => ({
+            first_name: eb.ref('excluded.first_name'),
+            last_name: eb.ref('excluded.last_name'),
+            email: eb.ref('excluded.email'),
+            department: eb.ref('excluded.department'),
+            job_title: eb.ref('excluded.job_title'),
+            location: eb.ref('excluded.location'),
+            manager_id: eb.ref('excluded.manager_id'),
+            access_level: eb.ref('excluded.access_level'),
+            status: eb.ref('excluded.status'),
+            start_date: eb.ref('excluded.start_date'),
+            termination_date: eb.ref('excluded.termination_date'),
+            updated_at: sql`now()`,
+          })),
+        )
+        .execute();
+    }
+  }
+  return received.map((item) => changes.get(item)!);
 }
 
 /**
@@ -140,9 +198,10 @@ export function consumeRoster<DB extends RosterTables>(
   consumer: Consumer,
   onChange?: (tx: Transaction<DB>, change: RosterChange, event: CloudEvent<RosterEvent['data']>) => Promise<void>,
 ): Consumer {
-  const handler = async (event: CloudEvent<RosterEvent['data']>, tx: Transaction<unknown>) => {
-    const change = await applyRosterEvent(tx as Transaction<RosterTables>, event);
-    await onChange?.(tx as Transaction<DB>, change, event);
+  const handler = async (items: BatchItem<RosterEvent['data']>[], tx: Transaction<unknown>) => {
+    const changes = await applyRosterEvents(tx as Transaction<RosterTables>, items.map(({ event }) => event));
+    // Each reaction under its own event's span (the hire's trace), in the order the events came.
+    for (const [index, { event, span }] of items.entries()) await runInSpan(span, () => onChange?.(tx as Transaction<DB>, changes[index]!, event) ?? Promise.resolve());
   };
-  return consumer.on(employeeHired, handler).on(employeeUpdated, handler).on(employeeTerminated, handler);
+  return consumer.onBatch(employeeHired, handler).onBatch(employeeUpdated, handler).onBatch(employeeTerminated, handler);
 }

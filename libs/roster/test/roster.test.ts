@@ -4,7 +4,7 @@ import { openDatabase, type Database } from '@provisio/db';
 import { employeeHired, employeeTerminated, employeeUpdated } from '@provisio/contracts';
 import { messagingMigrations, type CloudEvent } from '@provisio/messaging';
 import { createTestDatabase, type TestDatabase } from '@provisio/testing';
-import { applyRosterEvent, findRosterEmployee, rosterMigrations, type RosterTables } from '../src/index.js';
+import { applyRosterEvent, applyRosterEvents, findRosterEmployee, rosterMigrations, type RosterChange, type RosterTables } from '../src/index.js';
 
 function history(companyId: string): CloudEvent<never>[] {
   const t = (day: number) => new Date(Date.UTC(2026, 0, day)).toISOString();
@@ -73,6 +73,25 @@ describe('roster projection', () => {
       const companyId = `c-${randomUUID()}`;
       await replay(permuteWithRepeats(history(companyId), seed));
       expect(await state(companyId), `seed ${seed}`).toEqual(expected);
+    }
+  });
+  // A consumer's batch applies many events in one call: the same roster, and for each event the change it
+  // made as if applied one after the other (what reactions such as "started a workflow on hire" look at).
+  it('applies a batch at once as if one by one', async () => {
+    const ordered = `c-${randomUUID()}`;
+    await replay(history(ordered));
+    const expected = await state(ordered);
+    for (let seed = 1; seed <= 6; seed++) {
+      const oneByOne = `c-${randomUUID()}`;
+      const batched = `c-${randomUUID()}`;
+      const events = (companyId: string) => permuteWithRepeats(history(companyId), seed);
+      const single: RosterChange[] = [];
+      for (const event of events(oneByOne)) single.push(await db.transaction((tx) => applyRosterEvent(tx, event)));
+      const together = await db.transaction((tx) => applyRosterEvents(tx, events(batched)));
+      expect(await state(batched), `seed ${seed}`).toEqual(expected);
+      const strip = (changes: RosterChange[]) =>
+        changes.map(({ employeeId, before, after }) => ({ employeeId, before: before && { ...before, companyId: undefined }, after: after && { ...after, companyId: undefined } }));
+      expect(strip(together), `seed ${seed}`).toEqual(strip(single));
     }
   });
 });
