@@ -247,7 +247,8 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     });
     const started = performance.now();
     let outcomes: ('applied' | 'duplicate' | 'later')[];
-    const later = new Map<CloudEvent, string>();
+    /** Keys of the events left for later, with why: every copy of such an event in the batch waits too. */
+    const later = new Map<string, string>();
     try {
       outcomes = await db.transaction(async (tx) => {
         const keys = ready.map(({ event }) => eventKey(event));
@@ -257,24 +258,26 @@ export function createConsumer(options: ConsumerOptions): Consumer {
         const fresh = new Set(rows.map((row) => row.event_key));
         // `delete`: only the first of two equal keys in one batch is new.
         const result: ('applied' | 'duplicate' | 'later')[] = keys.map((key) => (fresh.delete(key) ? 'applied' : 'duplicate'));
-        const byRoute = new Map<Route, BatchItem<unknown>[]>();
+        // By handler, in delivery order: one handler registered for several types gets their events together.
+        const byHandler = new Map<BatchHandler<unknown>, BatchItem<unknown>[]>();
         ready.forEach(({ event, route }, index) => {
           if (result[index] !== 'applied') return;
-          const items = byRoute.get(route) ?? [];
+          const items = byHandler.get(route.batchHandler) ?? [];
           items.push({ event, span: spans[index]! });
-          byRoute.set(route, items);
+          byHandler.set(route.batchHandler, items);
         });
-        for (const [route, items] of byRoute) {
-          const deferred = await route.batchHandler(items, tx);
-          for (const { event } of deferred?.later ?? []) later.set(event, deferred!.reason);
+        for (const [handler, items] of byHandler) {
+          const deferred = await handler(items, tx);
+          for (const { event } of deferred?.later ?? []) later.set(eventKey(event), deferred!.reason);
         }
         if (later.size > 0) {
-          // Not applied, so not processed: their next delivery applies them.
-          ready.forEach(({ event }, index) => {
-            if (later.has(event)) result[index] = 'later';
+          // Not applied, so not processed: their next delivery applies them. A copy of such an event in this
+          // batch (a duplicate, or the same message delivered again) waits with it: acknowledged, it would
+          // acknowledge the message that is to come back.
+          keys.forEach((key, index) => {
+            if (later.has(key)) result[index] = 'later';
           });
-          const waiting = keys.filter((_, index) => result[index] === 'later');
-          await sql`delete from processed_events where consumer = ${name} and event_key = any(${pgArray(waiting)}::text[])`.execute(tx);
+          await sql`delete from processed_events where consumer = ${name} and event_key = any(${pgArray([...later.keys()])}::text[])`.execute(tx);
         }
         return result;
       });
@@ -288,18 +291,20 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     }
     endSpans(spans);
     const seconds = (performance.now() - started) / 1000;
-    for (const [index, { msg, event }] of ready.entries()) {
+    // Acknowledged first, then the ones left for later (dead-lettering one may fail; the others are done).
+    for (const [index, { msg }] of ready.entries()) {
       const outcome = outcomes[index]!;
-      if (outcome === 'later') {
-        metrics.finished('failed', seconds);
-        await retryLater(msg, event, later.get(event) ?? 'left for later');
-        continue;
-      }
+      if (outcome === 'later') continue;
       stats[outcome] += 1;
       metrics.finished(outcome, seconds);
       msg.ack();
     }
     if (outcomes.includes('applied')) options.onCommit?.();
+    for (const [index, { msg, event }] of ready.entries()) {
+      if (outcomes[index] !== 'later') continue;
+      metrics.finished('failed', seconds);
+      await retryLater(msg, event, later.get(eventKey(event)) ?? 'left for later');
+    }
     logger.debug({ consumer: name, messages: ready.length }, 'batch handled');
   }
 

@@ -264,14 +264,18 @@ describe('consumer in batches', () => {
     consumers.push(consumer);
     const events = ['later-a', 'now-b', 'now-c'].map((who) => returned.build({ companyId: 'c1', who }, { source: 'test' }));
     await Promise.all(events.map((event) => publishEvent(broker.js, broker.ns, event)));
+    // A copy of the waiting event in the same batch (another message id) waits with it instead of being
+    // acknowledged as a duplicate.
+    await broker.js.publish(broker.ns.subject(returned.type), JSON.stringify(events[0]), { msgID: `${events[0]!.id}-copy` });
     await consumer.start();
     try {
       await waitFor(async () => (await applied('now-')).length === 2, { what: 'the others applied' });
-      await waitFor(() => consumer.stats.retry >= 2, { what: 'the waiting one delivered again' });
+      await waitFor(() => consumer.stats.retry >= 4, { what: 'the waiting one and its copy delivered again' });
+      expect(consumer.stats.duplicate).toBe(0);
       expect(await applied('later-')).toEqual([]);
       ready = true;
       await waitFor(async () => (await applied('later-')).length === 1, { what: 'the waiting one applied' });
-      await waitFor(() => consumer.stats.applied === 3, { what: 'three applied' });
+      await waitFor(() => consumer.stats.applied === 3 && consumer.stats.duplicate === 1, { what: 'three applied, the copy a duplicate' });
       expect(await applied('now-')).toEqual(['now-b', 'now-c']);
       expect(await applied('later-')).toEqual(['later-a']);
       expect(consumer.stats['dead-lettered']).toBe(0);

@@ -75,11 +75,17 @@ const personKey = (companyId: string, employeeId: string) => JSON.stringify([com
  * as if they had been applied one after the other. The employees are locked first (in lock-id order, so two
  * transactions never wait on each other in a circle); then in turns (the first event of each employee, then
  * the second of each, …) each turn reads, records, reads back and writes with one statement of each kind.
+ * `afterEach` is called for each event of a turn once the turn is written, before the next: what it reads of
+ * that employee is what applying the events one by one would have left at that point.
  */
-export async function applyRosterEvents(tx: Transaction<RosterTables>, cloudEvents: readonly CloudEvent<RosterEvent['data']>[]): Promise<RosterChange[]> {
-  const received = cloudEvents.map((cloudEvent) => {
+export async function applyRosterEvents(
+  tx: Transaction<RosterTables>,
+  cloudEvents: readonly CloudEvent<RosterEvent['data']>[],
+  afterEach?: (change: RosterChange, index: number) => Promise<void>,
+): Promise<RosterChange[]> {
+  const received = cloudEvents.map((cloudEvent, index) => {
     const event = { type: cloudEvent.type, data: cloudEvent.data } as RosterEvent;
-    return { cloudEvent, event, companyId: event.data.companyId, employeeId: employeeIdOf(event) };
+    return { index, cloudEvent, event, companyId: event.data.companyId, employeeId: employeeIdOf(event) };
   });
   const lockKeys = [...new Set(received.map(({ companyId, employeeId }) => `roster:${companyId}:${employeeId}`))];
   await sql`select pg_advisory_xact_lock(id) from (select distinct hashtext(k) as id from unnest(${pgArray(lockKeys)}::text[]) as k order by 1) as locks`.execute(tx);
@@ -178,6 +184,7 @@ export async function applyRosterEvents(tx: Transaction<RosterTables>, cloudEven
         )
         .execute();
     }
+    if (afterEach) for (const item of turn) await afterEach(changes.get(item)!, item.index);
   }
   return received.map((item) => changes.get(item)!);
 }
@@ -198,10 +205,15 @@ export function consumeRoster<DB extends RosterTables>(
   consumer: Consumer,
   onChange?: (tx: Transaction<DB>, change: RosterChange, event: CloudEvent<RosterEvent['data']>) => Promise<void>,
 ): Consumer {
+  // One handler for the three types: the consumer hands it a batch's HR events together, in delivery order.
   const handler = async (items: BatchItem<RosterEvent['data']>[], tx: Transaction<unknown>) => {
-    const changes = await applyRosterEvents(tx as Transaction<RosterTables>, items.map(({ event }) => event));
-    // Each reaction under its own event's span (the hire's trace), in the order the events came.
-    for (const [index, { event, span }] of items.entries()) await runInSpan(span, () => onChange?.(tx as Transaction<DB>, changes[index]!, event) ?? Promise.resolve());
+    await applyRosterEvents(
+      tx as Transaction<RosterTables>,
+      items.map(({ event }) => event),
+      // Each reaction as soon as its event is written (a later event of the same person is not yet), under
+      // its own event's span (the hire's trace).
+      onChange ? (change, index) => runInSpan(items[index]!.span, () => onChange(tx as Transaction<DB>, change, items[index]!.event)) : undefined,
+    );
   };
   return consumer.onBatch(employeeHired, handler).onBatch(employeeUpdated, handler).onBatch(employeeTerminated, handler);
 }

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { openDatabase, type Database } from '@provisio/db';
 import { employeeHired, employeeTerminated, employeeUpdated } from '@provisio/contracts';
-import { messagingMigrations, type CloudEvent } from '@provisio/messaging';
-import { createTestDatabase, type TestDatabase } from '@provisio/testing';
-import { applyRosterEvent, applyRosterEvents, findRosterEmployee, rosterMigrations, type RosterChange, type RosterTables } from '../src/index.js';
+import { createConsumer, ensureStreams, messagingMigrations, publishEvent, type CloudEvent } from '@provisio/messaging';
+import { connectTestBroker, createTestDatabase, testNamespace, waitFor, type TestDatabase } from '@provisio/testing';
+import { applyRosterEvent, applyRosterEvents, consumeRoster, findRosterEmployee, rosterMigrations, type RosterChange, type RosterTables } from '../src/index.js';
+import { sql } from 'kysely';
 
 function history(companyId: string): CloudEvent<never>[] {
   const t = (day: number) => new Date(Date.UTC(2026, 0, day)).toISOString();
@@ -92,6 +93,55 @@ describe('roster projection', () => {
       const strip = (changes: RosterChange[]) =>
         changes.map(({ employeeId, before, after }) => ({ employeeId, before: before && { ...before, companyId: undefined }, after: after && { ...after, companyId: undefined } }));
       expect(strip(together), `seed ${seed}`).toEqual(strip(single));
+    }
+  });
+});
+
+describe('roster consumer in batches', () => {
+  // A reaction sees the person as the events so far left them, not as later events of the same batch will:
+  // a hire and two terminations (two HR systems) arriving together start one offboarding, as one by one.
+  it('calls each reaction with the roster as it stood after that event', async () => {
+    const testDb = await createTestDatabase('roster_consumer');
+    const db = await openDatabase<RosterTables>({ url: testDb.url });
+    const broker = await connectTestBroker(testNamespace());
+    const silent = { info() {}, warn() {}, error() {}, debug() {} };
+    try {
+      await db.migrate([messagingMigrations, rosterMigrations]);
+      await ensureStreams(broker.jsm, broker.ns, ['HR', 'DEAD_LETTER']);
+      const companyId = `c-${randomUUID()}`;
+      const base = { id: 'e9', firstName: 'Tom', lastName: 'Twice', email: 'tom@example.com', accessLevel: 'employee' as const, startDate: '2026-01-05' };
+      // Delivery order mixes the types: reactions follow it, not one type after the other.
+      const events = [
+        employeeHired.build({ companyId, employee: base }, { source: 'hris' }),
+        employeeTerminated.build({ companyId, employeeId: 'e9', terminationDate: '2026-02-01' }, { source: 'hris' }),
+        employeeUpdated.build({ companyId, employee: { id: 'e9', department: 'Sales' } }, { source: 'hris' }),
+        employeeTerminated.build({ companyId, employeeId: 'e9', terminationDate: '2026-02-01' }, { source: 'payroll' }),
+      ];
+      for (const event of events) await publishEvent(broker.js, broker.ns, event);
+      const seen: { type: string; recorded: number; before: string | undefined; after: string | undefined }[] = [];
+      const consumer = consumeRoster<RosterTables>(
+        createConsumer({ broker, db: db as never, logger: silent, name: 'roster-batch', stream: 'HR', batchSize: 50 }),
+        async (tx, change, event) => {
+          const { rows } = await sql<{ n: number }>`select count(*)::int as n from roster_events where employee_id = 'e9'`.execute(tx);
+          seen.push({ type: event.type, recorded: rows[0]!.n, before: change.before?.status, after: change.after?.status });
+        },
+      );
+      await consumer.start();
+      try {
+        await waitFor(() => seen.length === 4, { what: 'four reactions' });
+      } finally {
+        await consumer.stop();
+      }
+      expect(seen).toEqual([
+        { type: 'hr.employee.hired', recorded: 1, before: undefined, after: 'active' },
+        { type: 'hr.employee.terminated', recorded: 2, before: 'active', after: 'terminated' },
+        { type: 'hr.employee.updated', recorded: 3, before: 'terminated', after: 'terminated' },
+        { type: 'hr.employee.terminated', recorded: 4, before: 'terminated', after: 'terminated' },
+      ]);
+    } finally {
+      await broker.cleanup();
+      await db.close();
+      await testDb.drop();
     }
   });
 });
