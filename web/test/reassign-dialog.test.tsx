@@ -11,14 +11,18 @@ const admins = [
   { id: 'a2', name: 'Bob Admin', accessLevel: 'admin', status: 'active' },
 ];
 
-/** Answers the admins list and a reassignment; records what was sent. */
-function stubApi() {
+/** Answers the admins list and a reassignment (or a 409 for it); records what was sent. */
+function stubApi(reassignStatus = 200) {
   const sent: { method: string; url: string; body: unknown; ifMatch?: string }[] = [];
   vi.stubGlobal(
     'fetch',
     vi.fn(async (url: string, init: RequestInit) => {
       const ifMatch = (init.headers as Record<string, string> | undefined)?.['If-Match'];
       sent.push({ method: init.method ?? 'GET', url, body: init.body ? JSON.parse(String(init.body)) : undefined, ...(ifMatch ? { ifMatch } : {}) });
+      if (url.endsWith('/reassign') && reassignStatus === 409) {
+        const error = { error: { code: 'CONFLICT', message: 'The account is at version 4, not 3; reload it and retry.', details: { version: 4 } } };
+        return new Response(JSON.stringify(error), { status: 409, headers: { 'content-type': 'application/json' } });
+      }
       const body = url.endsWith('/reassign')
         ? { providerId: 'p1', employeeId: 'e1', status: 'provisioning_requested', assigneeId: 'a2', version: 2 }
         : { items: admins, nextCursor: null };
@@ -88,5 +92,24 @@ describe('reassigning a request from the console', () => {
     await waitFor(() => expect(onClose).toHaveBeenCalledOnce());
     // Decided on version 3 of the account: a request changed meanwhile is refused, not reassigned blindly.
     expect(sent.find((request) => request.method === 'POST')).toEqual({ method: 'POST', url: '/v1/providers/p1/accounts/e1/reassign', body: { assigneeId: 'a2' }, ifMatch: '"3"' });
+  });
+  // Changed since the admin opened the dialog: refused, and the dialog closes (it holds the old version) with
+  // a message, the rows behind it refreshed.
+  it('closes with a message when the request changed meanwhile', async () => {
+    stubApi(409);
+    const user = userEvent.setup();
+    const onClose = vi.fn();
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <AnnouncerProvider>
+          <ReassignDialog target={{ providerId: 'p1', providerName: 'Slack', employeeId: 'e1', employeeName: 'Jane Doe', assigneeId: 'a1', version: 3 }} onClose={onClose} />
+        </AnnouncerProvider>
+      </QueryClientProvider>,
+    );
+    await screen.findByRole('option', { name: 'Bob Admin' });
+    await user.selectOptions(screen.getByRole('combobox', { name: /Assignee/ }), 'a2');
+    await user.click(screen.getByRole('button', { name: 'Reassign' }));
+    await waitFor(() => expect(onClose).toHaveBeenCalledOnce());
+    expect(await screen.findByText(/changed meanwhile; the row has been refreshed/)).toBeTruthy();
   });
 });

@@ -63,9 +63,11 @@ export const hrEventRoutes: FastifyPluginAsyncZod<{ broker: Broker }> = async (a
     if (issues.length > 0) throw new ValidationFailedError(issues);
 
     try {
-      // Pipelined on one connection, so the stream stores them in the order given (a hire before its update).
-      // The message id is the event key (company, source, id): equal ids of two sources or tenants never collide,
-      // and a batch sent again after a failure is not stored twice.
+      // Pipelined on one connection: the stream stores them in the order given. If one fails, others may be
+      // stored already and the caller, answered 503, sends the batch again: the message id is the event key
+      // (company, source, id), so those are not stored twice (and equal ids of two sources or tenants never
+      // collide); the failed one is then stored after its successors, which the roster tolerates (it orders
+      // a person's events by their effective time, not by arrival).
       await Promise.all(parsed.map((event) => publishEvent(broker.js, broker.ns, event, {}, eventKey(event))));
     } catch (error) {
       request.log.error({ err: error }, 'publishing HR events failed');

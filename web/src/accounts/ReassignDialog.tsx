@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { reassignRequest } from '../api/accounts';
+import { ApiError } from '../api/http';
 import { accountViews } from '../api/query-keys';
 import { useAnnouncer } from '../components/announcer';
 import { ApiErrorNotice } from '../components/ApiErrorNotice';
@@ -39,8 +40,14 @@ export function ReassignDialog({ target, onClose }: { target: ReassignTarget; on
       void Promise.all(accountViews.map((key) => queryClient.invalidateQueries({ queryKey: [...key] })));
       onClose();
     },
-    // Changed meanwhile (409) or refused: show the fresh rows behind the dialog.
-    onError: () => void Promise.all(accountViews.map((key) => queryClient.invalidateQueries({ queryKey: [...key] }))),
+    onError: (error) => {
+      void Promise.all(accountViews.map((key) => queryClient.invalidateQueries({ queryKey: [...key] })));
+      // Changed meanwhile: this dialog holds the old version, so it closes and the refreshed row is the one to act on.
+      if (error instanceof ApiError && error.status === 409) {
+        announce('error', `${target.employeeName} on ${target.providerName} changed meanwhile; the row has been refreshed. Reassign it again if it is still open.`);
+        onClose();
+      }
+    },
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
