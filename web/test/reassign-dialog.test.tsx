@@ -34,6 +34,17 @@ function stubApi(reassignStatus = 200) {
 
 afterEach(() => vi.unstubAllGlobals());
 
+/** The dialog for Jane Doe's Slack request, as the checklist opens it. */
+function renderDialog(assigneeId: string, version: number, onClose: () => void = () => undefined) {
+  render(
+    <QueryClientProvider client={new QueryClient()}>
+      <AnnouncerProvider>
+        <ReassignDialog target={{ providerId: 'p1', providerName: 'Slack', employeeId: 'e1', employeeName: 'Jane Doe', assigneeId, version }} onClose={onClose} />
+      </AnnouncerProvider>
+    </QueryClientProvider>,
+  );
+}
+
 describe('reassigning a request from the console', () => {
   // Only an open request has an assignee to change, and only where the page offers it.
   it('offers "Reassign…" for open requests only', async () => {
@@ -52,13 +63,7 @@ describe('reassigning a request from the console', () => {
   it('lets an admin be chosen when the current assignee is no admin any more', async () => {
     const sent = stubApi();
     const user = userEvent.setup();
-    render(
-      <QueryClientProvider client={new QueryClient()}>
-        <AnnouncerProvider>
-          <ReassignDialog target={{ providerId: 'p1', providerName: 'Slack', employeeId: 'e1', employeeName: 'Jane Doe', assigneeId: 'gone', version: 1 }} onClose={() => undefined} />
-        </AnnouncerProvider>
-      </QueryClientProvider>,
-    );
+    renderDialog('gone', 1);
     await screen.findByRole('option', { name: 'Ada Admin' });
     const select = screen.getByRole('combobox', { name: /Assignee/ }) as HTMLSelectElement;
     expect(select.value).toBe('');
@@ -75,13 +80,7 @@ describe('reassigning a request from the console', () => {
     const sent = stubApi();
     const user = userEvent.setup();
     const onClose = vi.fn();
-    render(
-      <QueryClientProvider client={new QueryClient()}>
-        <AnnouncerProvider>
-          <ReassignDialog target={{ providerId: 'p1', providerName: 'Slack', employeeId: 'e1', employeeName: 'Jane Doe', assigneeId: 'a1', version: 3 }} onClose={onClose} />
-        </AnnouncerProvider>
-      </QueryClientProvider>,
-    );
+    renderDialog('a1', 3, onClose);
     const select = await screen.findByRole('combobox', { name: /Assignee/ });
     await waitFor(() => expect(screen.getByRole('option', { name: 'Bob Admin' })).toBeTruthy());
     expect((select as HTMLSelectElement).value).toBe('a1');
@@ -99,13 +98,7 @@ describe('reassigning a request from the console', () => {
     stubApi(409);
     const user = userEvent.setup();
     const onClose = vi.fn();
-    render(
-      <QueryClientProvider client={new QueryClient()}>
-        <AnnouncerProvider>
-          <ReassignDialog target={{ providerId: 'p1', providerName: 'Slack', employeeId: 'e1', employeeName: 'Jane Doe', assigneeId: 'a1', version: 3 }} onClose={onClose} />
-        </AnnouncerProvider>
-      </QueryClientProvider>,
-    );
+    renderDialog('a1', 3, onClose);
     await screen.findByRole('option', { name: 'Bob Admin' });
     await user.selectOptions(screen.getByRole('combobox', { name: /Assignee/ }), 'a2');
     await user.click(screen.getByRole('button', { name: 'Reassign' }));
