@@ -45,7 +45,7 @@ export interface ProviderProjectionTable {
 export type RunStatus = 'running' | 'completed' | 'cancelled';
 export type RunTrigger = 'hire' | 'termination' | 'manual';
 export type TaskAction = 'provision' | 'deprovision';
-export type TaskStatus = 'open' | 'overdue' | 'completed';
+export type TaskStatus = 'open' | 'overdue' | 'completed' | 'cancelled';
 export type ItemState = 'pending' | 'done' | 'skipped';
 
 export interface WorkflowRunsTable {

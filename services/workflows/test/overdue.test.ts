@@ -87,7 +87,7 @@ describe('overdue sweep', () => {
     const run = (await call(harness, admin, 'POST', `/v1/workflows/${workflow.id}/runs`, { employeeId: person.id })).json();
     await call(harness, admin, 'POST', `/v1/workflow-runs/${run.id}/cancel`);
     await Promise.all([harness.service.sweepOverdue(), second.sweepOverdue()]);
-    expect((await readRun(harness, admin, run.id)).tasks[0]!.status).toBe('open');
+    expect((await readRun(harness, admin, run.id)).tasks[0]!.status).toBe('cancelled');
     expect(await overdueEvents(run.id)).toHaveLength(0);
   });
 

@@ -3,7 +3,7 @@ import type { Page } from './http';
 
 export type RunStatus = 'running' | 'completed' | 'cancelled';
 export type RunTrigger = 'hire' | 'termination' | 'manual';
-export type TaskStatus = 'open' | 'completed' | 'overdue';
+export type TaskStatus = 'open' | 'completed' | 'overdue' | 'cancelled';
 export type ItemState = 'pending' | 'done' | 'skipped';
 
 export interface RunTaskItem {

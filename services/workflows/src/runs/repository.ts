@@ -140,13 +140,18 @@ export function createRunRepository() {
       await tx.updateTable('workflow_tasks').set({ status: 'completed', completed_at: sql`now()` }).where('id', '=', taskId).where('status', '<>', 'completed').execute();
     },
 
+    /** Completes or cancels a run; cancelling also cancels its tasks not completed yet. */
     async setRunStatus(tx: Transaction<WorkflowsDb>, runId: string, status: Exclude<RunStatus, 'running'>, actorId?: string): Promise<RunRow> {
-      return tx
+      const run = await tx
         .updateTable('workflow_runs')
         .set(status === 'completed' ? { status, completed_at: sql`now()` } : { status, cancelled_at: sql`now()`, cancelled_by: actorId ?? null })
         .where('id', '=', runId)
         .returningAll()
         .executeTakeFirstOrThrow();
+      if (status === 'cancelled') {
+        await tx.updateTable('workflow_tasks').set({ status: 'cancelled' }).where('run_id', '=', runId).where('status', 'in', ['open', 'overdue']).execute();
+      }
+      return run;
     },
 
     /** A page of runs, newest first, that the caller may see. */

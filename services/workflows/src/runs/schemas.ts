@@ -15,7 +15,7 @@ export const runTaskSchema = z.object({
   action,
   assigneeId: z.string().nullable().describe('null: each provider’s assignee for the direction'),
   dueAt: z.iso.datetime().nullable(),
-  status: z.enum(['open', 'completed', 'overdue']),
+  status: z.enum(['open', 'completed', 'overdue', 'cancelled']).describe('cancelled: its run was cancelled before it was completed'),
   completedAt: z.iso.datetime().nullable(),
   items: z.array(runItemSchema).describe('Empty for an "all_with_access" task until the accounts service has resolved it'),
 });
