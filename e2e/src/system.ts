@@ -140,16 +140,32 @@ export async function startSystem(label: string, options: SystemOptions = {}): P
     }
   }
 
-  for (const service of SERVICES) launch(service);
-  launch('gateway');
-  await ready();
-
   async function kill(name: ProcessName, signal: NodeJS.Signals = 'SIGKILL') {
     const child = children.get(name);
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise((resolveExit) => child.once('exit', resolveExit));
     child.kill(signal);
     await gone;
+  }
+
+  async function stop() {
+    await Promise.all([...children.keys()].map((name) => kill(name, 'SIGTERM')));
+    if (!process.env.E2E_KEEP) await broker.cleanup();
+    else log.write(`kept NATS namespace: ${ns}\n`);
+    // E2E_KEEP=1 keeps the databases for a post-mortem (their names are in the log).
+    if (!process.env.E2E_KEEP) for (const database of databases.values()) await database.drop();
+    else log.write(`kept databases: ${[...databases.values()].map((database) => database.name).join(', ')}\n`);
+    log.end();
+  }
+
+  for (const service of SERVICES) launch(service);
+  launch('gateway');
+  try {
+    await ready();
+  } catch (error) {
+    // A system that did not come up leaves nothing running behind (CI once kept three services for good).
+    await stop();
+    throw error;
   }
 
   return {
@@ -162,14 +178,6 @@ export async function startSystem(label: string, options: SystemOptions = {}): P
       launch(name);
       await ready();
     },
-    async stop() {
-      await Promise.all([...children.keys()].map((name) => kill(name, 'SIGTERM')));
-      if (!process.env.E2E_KEEP) await broker.cleanup();
-      else log.write(`kept NATS namespace: ${ns}\n`);
-      // E2E_KEEP=1 keeps the databases for a post-mortem (their names are in the log).
-      if (!process.env.E2E_KEEP) for (const database of databases.values()) await database.drop();
-      else log.write(`kept databases: ${[...databases.values()].map((database) => database.name).join(', ')}\n`);
-      log.end();
-    },
+    stop,
   };
 }
