@@ -204,6 +204,8 @@ export const ROSTER_BATCH_SIZE = 200;
 export function consumeRoster<DB extends RosterTables>(
   consumer: Consumer,
   onChange?: (tx: Transaction<DB>, change: RosterChange, event: CloudEvent<RosterEvent['data']>) => Promise<void>,
+  /** Runs once a batch's events and reactions are done, in its transaction (to write what reactions collected). */
+  afterBatch?: (tx: Transaction<DB>) => Promise<void>,
 ): Consumer {
   // One handler for the three types: the consumer hands it a batch's HR events together, in delivery order.
   const handler = async (items: BatchItem<RosterEvent['data']>[], tx: Transaction<unknown>) => {
@@ -214,6 +216,7 @@ export function consumeRoster<DB extends RosterTables>(
       // its own event's span (the hire's trace).
       onChange ? (change, index) => runInSpan(items[index]!.span, () => onChange(tx as Transaction<DB>, change, items[index]!.event)) : undefined,
     );
+    await afterBatch?.(tx as Transaction<DB>);
   };
   return consumer.onBatch(employeeHired, handler).onBatch(employeeUpdated, handler).onBatch(employeeTerminated, handler);
 }

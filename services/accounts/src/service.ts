@@ -49,7 +49,8 @@ export async function createAccountsService(config: AccountsConfig, logger: Logg
     const accounts = createAccountService({ db, accounts: accountRepo, providers: providerRepo, employees: employeeRepo });
     const employees = createEmployeeService({ db, employees: employeeRepo });
 
-    consumeRoster<AccountsDb>(runtime.consumer({ name: 'accounts-roster', stream: 'HR', batchSize: ROSTER_BATCH_SIZE }), rosterReactions({ accounts, accountRepo, logger }));
+    const reactions = rosterReactions({ accounts, accountRepo, logger });
+    consumeRoster<AccountsDb>(runtime.consumer({ name: 'accounts-roster', stream: 'HR', batchSize: ROSTER_BATCH_SIZE }), reactions.onChange, reactions.afterBatch);
     consumeProviders(runtime.consumer({ name: 'accounts-providers', stream: 'PROVIDERS' }), providerRepo);
     // Started tasks are applied in batches (a wave of hires): up to 100 tasks, ~500 account requests, per commit.
     consumeWorkflowTasks(runtime.consumer({ name: 'accounts-workflow-tasks', stream: 'WORKFLOWS', batchSize: 100 }), {

@@ -82,10 +82,11 @@ export async function applyHr(service: AccountsService, event: CloudEvent<never>
   const db = service.runtime.db;
   const accountRepo = createAccountRepository();
   const accounts = createAccountService({ db, accounts: accountRepo, providers: createProviderRepository(), employees: createEmployeeRepository() });
-  const hook = rosterReactions({ accounts, accountRepo, logger: { warn() {} } });
+  const reactions = rosterReactions({ accounts, accountRepo, logger: { warn() {} } });
   await db.transaction(async (tx) => {
     const change = await applyRosterEvent(tx as unknown as Transaction<RosterTables>, event);
-    await hook(tx, change);
+    await reactions.onChange(tx, change);
+    await reactions.afterBatch(tx);
   });
 }
 

@@ -138,6 +138,11 @@ describe('roster projection and terminations', () => {
     }, { what: 'the cancellations published' });
     expect(cancelled.map((event) => event.data.to).sort()).toEqual(['deprovisioned', 'no_account']);
     await events.stop();
+    // The counters follow (the roster batch writes its reactions' counter changes once, at its end).
+    const counts = (await admin.get('/v1/access/summary?limit=500')).json().items as { providerId: string; counts: Record<string, number> }[];
+    const countsOf = (providerId: string) => counts.find((item) => item.providerId === providerId)?.counts;
+    expect(countsOf(pending)).toMatchObject({ provisioningRequested: 0 });
+    expect(countsOf(reRequested)).toMatchObject({ provisioningRequested: 0, deprovisioned: 1 });
 
     // Risks: the access terminated people still hold, oldest termination first, with days since.
     const risks = (await admin.get('/v1/access/risks')).json().items;

@@ -10,6 +10,8 @@ export interface AssigneeLeftDeps {
   accounts: Pick<AccountService, 'apply'>;
   accountRepo: Pick<AccountRepository, 'findOpenRequestsAssignedTo'>;
   logger: { warn(obj: object, msg: string): void };
+  /** Where the counter changes go when the caller writes them once for a whole batch; written at once without. */
+  countsFor?: (tx: Transaction<AccountsDb>, companyId: string) => Map<string, number>;
 }
 
 const isFullAccessAdmin = (employee: RosterEmployee | undefined) => employee?.status === 'active' && employee.accessLevel === 'admin';
@@ -21,7 +23,7 @@ const isFullAccessAdmin = (employee: RosterEmployee | undefined) => employee?.st
  * item in the assignees' notifications. A request whose provider's assignee is that same person, or is no
  * active admin either, stays where it is and is logged: an admin must name another assignee.
  */
-export function onAssigneeLeft({ accounts, accountRepo, logger }: AssigneeLeftDeps) {
+export function onAssigneeLeft({ accounts, accountRepo, logger, countsFor }: AssigneeLeftDeps) {
   return async (tx: Transaction<AccountsDb>, change: RosterChange): Promise<void> => {
     if (!isFullAccessAdmin(change.before) || isFullAccessAdmin(change.after)) return;
     const open = await accountRepo.findOpenRequestsAssignedTo(tx, change.companyId, change.employeeId);
@@ -31,7 +33,7 @@ export function onAssigneeLeft({ accounts, accountRepo, logger }: AssigneeLeftDe
       change.companyId,
       SYSTEM_ACTOR,
       open.map((row) => ({ providerId: row.provider_id, employeeId: row.employee_id, action: REASSIGN, reason: 'assignee_unavailable' })),
-      { includeArchivedProviders: true },
+      { includeArchivedProviders: true, ...(countsFor ? { counts: countsFor(tx, change.companyId) } : {}) },
     );
     const lost = outcomes.find((outcome) => !outcome.ok && outcome.error.code === 'CONFLICT');
     // A person acted on one of these accounts at the same moment: the event is applied again from the start.

@@ -11,6 +11,8 @@ export const SYSTEM_ACTOR = 'system';
 export interface TerminationDeps {
   accounts: Pick<AccountService, 'apply'>;
   accountRepo: Pick<AccountRepository, 'findByEmployee'>;
+  /** Where the counter changes go when the caller writes them once for a whole batch; written at once without. */
+  countsFor?: (tx: Transaction<AccountsDb>, companyId: string) => Map<string, number>;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface TerminationDeps {
  * pending provisioning requests are withdrawn (reason `terminated`): they left. Accounts that exist stay
  * as they are, and show as risks until someone deprovisions them.
  */
-export function onRosterChange({ accounts, accountRepo }: TerminationDeps) {
+export function onRosterChange({ accounts, accountRepo, countsFor }: TerminationDeps) {
   return async (tx: Transaction<AccountsDb>, change: RosterChange): Promise<void> => {
     if (change.after?.status !== 'terminated' || change.before?.status === 'terminated') return;
     const pending = await accountRepo.findByEmployee(tx, change.companyId, change.employeeId, ['provisioning_requested']);
@@ -28,7 +30,7 @@ export function onRosterChange({ accounts, accountRepo }: TerminationDeps) {
       change.companyId,
       SYSTEM_ACTOR,
       pending.map((row) => ({ providerId: row.provider_id, employeeId: row.employee_id, action: 'cancel-request' as const, reason: 'terminated' })),
-      { includeArchivedProviders: true },
+      { includeArchivedProviders: true, ...(countsFor ? { counts: countsFor(tx, change.companyId) } : {}) },
     );
     const lost = outcomes.find((outcome) => !outcome.ok && outcome.error.code === 'CONFLICT');
     // A person acted on one of these accounts at the same moment: the event is applied again from the start.
