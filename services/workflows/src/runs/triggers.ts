@@ -51,10 +51,22 @@ async function lifecycleOf(tx: Transaction<WorkflowsDb>, companyId: string, empl
  * A run remembers the HR event it started for; a unique (workflow, event, employee) makes repeats no-ops.
  */
 export function createTriggers(deps: { definitions: Pick<DefinitionRepository, 'findTriggering'>; startRun: StartRun; logger: { warn(obj: object, msg: string): void } }) {
+  // The published workflows a transaction has read, by company and kind: a roster batch of thousands of hires
+  // asks once (a workflow published meanwhile applies from the next batch).
+  const triggering = new WeakMap<Transaction<WorkflowsDb>, Map<string, ReturnType<typeof deps.definitions.findTriggering>>>();
+  function findTriggering(tx: Transaction<WorkflowsDb>, companyId: string, kind: WorkflowKind) {
+    let read = triggering.get(tx);
+    if (!read) triggering.set(tx, (read = new Map()));
+    const key = JSON.stringify([companyId, kind]);
+    let candidates = read.get(key);
+    if (!candidates) read.set(key, (candidates = deps.definitions.findTriggering(tx, companyId, kind)));
+    return candidates;
+  }
+
   async function startFor(tx: Transaction<WorkflowsDb>, kind: WorkflowKind, lifecycle: LifecycleEvent, employee: RosterEmployee): Promise<void> {
     const data = lifecycle.data as EmployeeHired | EmployeeTerminated;
     const named = new Set(data.workflowIds ?? []);
-    const candidates = await deps.definitions.findTriggering(tx, employee.companyId, kind);
+    const candidates = await findTriggering(tx, employee.companyId, kind);
     const on = triggerEventOf(kind);
     for (const id of named) {
       if (!candidates.some((candidate) => candidate.workflow.id === id)) {
