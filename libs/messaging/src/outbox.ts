@@ -35,12 +35,15 @@ export async function emitMany(tx: Executor, items: readonly OutboxItem[]): Prom
     aggregateId: item.aggregateId,
     traceHeaders: item.span ? traceHeadersOf(trace.setSpan(context.active(), item.span)) : active,
   }));
-  await sql`insert into outbox (event_id, type, aggregate_id, event, trace_headers)
-    select v.row -> 'event' ->> 'id', v.row -> 'event' ->> 'type', v.row ->> 'aggregateId', v.row -> 'event', v.row -> 'traceHeaders'
-    from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as v(row, n)
-    order by v.n`.execute(tx);
-  // Wakes the relay at commit (a relay that misses it finds the rows at its next poll).
-  await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(tx);
+  // One statement: the insert, and the NOTIFY that wakes the relay at commit (a relay that misses it finds the
+  // rows at its next poll).
+  await sql`with inserted as (
+      insert into outbox (event_id, type, aggregate_id, event, trace_headers)
+      select v.row -> 'event' ->> 'id', v.row -> 'event' ->> 'type', v.row ->> 'aggregateId', v.row -> 'event', v.row -> 'traceHeaders'
+      from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) with ordinality as v(row, n)
+      order by v.n
+      returning seq)
+    select pg_notify(${OUTBOX_CHANNEL}, '') from (select count(*) from inserted) as done`.execute(tx);
 }
 
 /** `emitMany` of one event. */

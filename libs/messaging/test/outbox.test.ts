@@ -43,6 +43,21 @@ describe('transactional outbox', () => {
     expect(rows[0]!.count).toBe(0);
   });
 
+  // The commit itself wakes a running relay (NOTIFY in the emitting statement): published long before its next poll.
+  it('publishes at the commit, not at the next poll', async () => {
+    const relay = createOutboxRelay({ db, js: broker.js, ns: broker.ns, logger: silent, pollIntervalMs: 600_000 });
+    await relay.start();
+    // Its first look at the outbox, at start, is over: from here on only a wake-up makes it look again.
+    await waitFor(async () => (await relay.backlog()).count === 0, { what: 'an empty outbox' });
+    try {
+      const before = await streamMessages();
+      await db.transaction((tx) => emit(tx, thingCreated.build({ companyId: 'c1', n: 7 }, { source: 'test' }), 'woken'));
+      await waitFor(async () => (await streamMessages()) === before + 1, { what: 'the event published after its commit', timeoutMs: 5_000 });
+    } finally {
+      await relay.stop();
+    }
+  });
+
   // A relay that dies after the commit leaves the row; the next relay publishes it exactly once.
   it('survives a crash between commit and publish', async () => {
     const before = await streamMessages();
