@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, loadConfig } from '@provisio/service-kit';
-import { bearer, testEnv, testNamespace } from '@provisio/testing';
+import { bearer, connectTestBroker, testEnv, testNamespace } from '@provisio/testing';
 import { createGateway, gatewayConfigSchema, type Gateway } from '../src/index.js';
 
 const DEAD = 'http://127.0.0.1:1';
 
 describe('gateway protection', () => {
   let gateway: Gateway;
+  const ns = testNamespace();
 
   beforeAll(async () => {
     gateway = await createGateway(
       loadConfig(gatewayConfigSchema, {
-        ...testEnv(testNamespace()), PROVIDERS_URL: DEAD, ACCOUNTS_URL: DEAD, WORKFLOWS_URL: DEAD, NOTIFICATIONS_URL: DEAD,
+        ...testEnv(ns), PROVIDERS_URL: DEAD, ACCOUNTS_URL: DEAD, WORKFLOWS_URL: DEAD, NOTIFICATIONS_URL: DEAD,
         RATE_LIMIT_MAX: '3', CORS_ORIGINS: 'https://console.example.com', WEB_DIST_DIR: './nonexistent',
       }),
       createLogger({ name: 'test', level: 'silent' }),
@@ -19,6 +20,7 @@ describe('gateway protection', () => {
   });
   afterAll(async () => {
     await gateway?.close();
+    await (await connectTestBroker(ns)).cleanup();
   });
 
   // Each caller has its own budget; past it the answer is 429 RATE_LIMITED with Retry-After.

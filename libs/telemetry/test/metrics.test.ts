@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineEvent, emit } from '@provisio/messaging';
 import { openRuntime, type Runtime } from '@provisio/service-runtime';
 import { createLogger, createServiceApp, createTokenVerifier, type ServiceApp } from '@provisio/service-kit';
-import { createTestDatabase, natsUrl, TEST_JWT_SECRET, testNamespace, waitFor, type TestDatabase } from '@provisio/testing';
+import { connectTestBroker, createTestDatabase, natsUrl, TEST_JWT_SECRET, testNamespace, waitFor, type TestDatabase } from '@provisio/testing';
 import { registerBusinessGauges, startTelemetry, type Telemetry } from '../src/index.js';
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
@@ -23,6 +23,7 @@ function valueOf(exposition: string, name: string, labels: Record<string, string
 }
 
 describe('metrics endpoint', () => {
+  const ns = testNamespace();
   let telemetry: Telemetry;
   let testDb: TestDatabase;
   let runtime: Runtime<unknown>;
@@ -39,7 +40,7 @@ describe('metrics endpoint', () => {
       databaseUrl: testDb.url,
       dataDir: './data/test',
       natsUrl: natsUrl(),
-      natsNamespace: testNamespace(),
+      natsNamespace: ns,
       migrations: [],
       logger: silent,
       outboxPollIntervalMs: 50,
@@ -74,9 +75,8 @@ describe('metrics endpoint', () => {
     openGate();
     unregisterGauges();
     await runtime?.close(() => app.close());
-    for (const name of ['HR', 'DEAD_LETTER', 'PROVIDERS', 'ACCOUNTS', 'WORKFLOWS', 'NOTIFICATIONS']) {
-      await runtime?.broker.jsm.streams.delete(runtime.broker.ns.stream(name)).catch(() => undefined);
-    }
+    // The runtime's connection is closed now: a connection of its own removes the namespace's streams.
+    await (await connectTestBroker(ns)).cleanup();
     await testDb?.drop();
     await telemetry?.shutdown();
   });

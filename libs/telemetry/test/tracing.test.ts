@@ -5,13 +5,14 @@ import { z } from 'zod';
 import { defineEvent, emit, publishEvent } from '@provisio/messaging';
 import { openRuntime, type Runtime } from '@provisio/service-runtime';
 import { createLogger, createServiceApp, createTokenVerifier, type ServiceApp } from '@provisio/service-kit';
-import { createTestDatabase, natsUrl, TEST_JWT_SECRET, testNamespace, waitFor, type TestDatabase } from '@provisio/testing';
+import { connectTestBroker, createTestDatabase, natsUrl, TEST_JWT_SECRET, testNamespace, waitFor, type TestDatabase } from '@provisio/testing';
 import { startTelemetry, withSpanInTrace, type Telemetry } from '../src/index.js';
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
 const pinged = defineEvent('hr.trace_pinged', z.object({ companyId: z.string(), label: z.string() }));
 
 describe('one trace from HTTP to the consumer', () => {
+  const ns = testNamespace();
   const exporter = new InMemorySpanExporter();
   let telemetry: Telemetry;
   let testDb: TestDatabase;
@@ -31,7 +32,7 @@ describe('one trace from HTTP to the consumer', () => {
       databaseUrl: testDb.url,
       dataDir: './data/test',
       natsUrl: natsUrl(),
-      natsNamespace: testNamespace(),
+      natsNamespace: ns,
       migrations: [],
       logger: silent,
       outboxPollIntervalMs: 50,
@@ -57,9 +58,8 @@ describe('one trace from HTTP to the consumer', () => {
 
   afterAll(async () => {
     await runtime?.close(() => app.close());
-    for (const name of ['HR', 'DEAD_LETTER', 'PROVIDERS', 'ACCOUNTS', 'WORKFLOWS', 'NOTIFICATIONS']) {
-      await runtime?.broker.jsm.streams.delete(runtime.broker.ns.stream(name)).catch(() => undefined);
-    }
+    // The runtime's connection is closed now: a connection of its own removes the namespace's streams.
+    await (await connectTestBroker(ns)).cleanup();
     await testDb?.drop();
     await telemetry?.shutdown();
   });
