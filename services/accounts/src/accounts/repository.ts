@@ -19,6 +19,24 @@ export const accountKey = (providerId: string, employeeId: string) => `${provide
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * Applies per-(provider, status) count changes in one statement, to the stripe of this connection (a
+ * counter is the sum of its stripes, so concurrent transactions seldom wait on the same row), in key order.
+ * A transaction that applies several times should collect its changes and call this once (`ApplyOptions.counts`):
+ * two transactions that each write counters in several rounds, on the same stripe, can wait for each other in
+ * a circle (PostgreSQL then fails one, and it is applied again).
+ */
+async function addToCounts(tx: Transaction<AccountsDb>, companyId: string, deltas: ReadonlyMap<string, number>): Promise<void> {
+  const entries = [...deltas.entries()].filter(([, delta]) => delta !== 0).sort(([a], [b]) => compare(a, b));
+  if (entries.length === 0) return;
+  const keys = entries.map(([key]) => key.split('|') as [string, AccountStatus]);
+  await sql`insert into account_counts (company_id, provider_id, status, stripe, count)
+    select ${companyId}, v.provider_id, v.status, pg_backend_pid() % ${COUNT_STRIPES}, v.delta
+    from unnest(${pgArray(keys.map(([providerId]) => providerId))}::uuid[], ${pgArray(keys.map(([, status]) => status))}::text[],
+      ${pgArray(entries.map(([, delta]) => delta))}::int[]) as v(provider_id, status, delta)
+    on conflict (company_id, provider_id, status, stripe) do update set count = account_counts.count + excluded.count`.execute(tx);
+}
+
 export function createAccountRepository() {
   return {
     /** The accounts of the given (provider, employee) pairs that have a row, by `accountKey`. */
@@ -123,22 +141,11 @@ export function createAccountRepository() {
       }
     },
 
-    /**
-     * Applies per-(provider, status) count changes in one statement, to the stripe of this connection (a
-     * counter is the sum of its stripes, so concurrent transactions seldom wait on the same row), in key order.
-     * A transaction that applies several times should collect its changes and call this once (`ApplyOptions.counts`):
-     * two transactions that each write counters in several rounds, on the same stripe, can wait for each other in
-     * a circle (PostgreSQL then fails one, and it is applied again).
-     */
-    async addToCounts(tx: Transaction<AccountsDb>, companyId: string, deltas: ReadonlyMap<string, number>): Promise<void> {
-      const entries = [...deltas.entries()].filter(([, delta]) => delta !== 0).sort(([a], [b]) => compare(a, b));
-      if (entries.length === 0) return;
-      const keys = entries.map(([key]) => key.split('|') as [string, AccountStatus]);
-      await sql`insert into account_counts (company_id, provider_id, status, stripe, count)
-        select ${companyId}, v.provider_id, v.status, pg_backend_pid() % ${COUNT_STRIPES}, v.delta
-        from unnest(${pgArray(keys.map(([providerId]) => providerId))}::uuid[], ${pgArray(keys.map(([, status]) => status))}::text[],
-          ${pgArray(entries.map(([, delta]) => delta))}::int[]) as v(provider_id, status, delta)
-        on conflict (company_id, provider_id, status, stripe) do update set count = account_counts.count + excluded.count`.execute(tx);
+    addToCounts,
+
+    /** `addToCounts` for several companies, in company order: every transaction takes counter rows in one order. */
+    async addToCountsOfCompanies(tx: Transaction<AccountsDb>, byCompany: ReadonlyMap<string, ReadonlyMap<string, number>>): Promise<void> {
+      for (const [companyId, deltas] of [...byCompany].sort(([a], [b]) => compare(a, b))) await addToCounts(tx, companyId, deltas);
     },
 
     /** Recomputes the counters of a company from its accounts (after a bulk load straight into the table). */

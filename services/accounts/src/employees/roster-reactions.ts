@@ -19,7 +19,7 @@ export interface RosterReactions {
  * collected and written once at its end (one sorted round of counter rows, as every other writer does).
  */
 export function rosterReactions(
-  deps: Omit<TerminationDeps & AssigneeLeftDeps, 'countsFor'> & { accountRepo: Pick<AccountRepository, 'addToCounts'> },
+  deps: Omit<TerminationDeps & AssigneeLeftDeps, 'countsFor'> & { accountRepo: Pick<AccountRepository, 'addToCountsOfCompanies'> },
 ): RosterReactions {
   const pending = new WeakMap<Transaction<AccountsDb>, Map<string, Map<string, number>>>();
   const countsFor = (tx: Transaction<AccountsDb>, companyId: string) => {
@@ -39,7 +39,7 @@ export function rosterReactions(
     async afterBatch(tx) {
       const byCompany = pending.get(tx);
       pending.delete(tx);
-      for (const [companyId, counts] of byCompany ?? []) await deps.accountRepo.addToCounts(tx, companyId, counts);
+      if (byCompany) await deps.accountRepo.addToCountsOfCompanies(tx, byCompany);
     },
   };
 }

@@ -26,7 +26,7 @@ export const projectionGraceMs = 2 * 60_000;
 
 export interface WorkflowTaskHandlerDeps {
   accounts: Pick<AccountService, 'apply'>;
-  accountRepo: Pick<AccountRepository, 'findMany' | 'findByEmployee' | 'findOpenRequestsOfRun' | 'addToCounts'>;
+  accountRepo: Pick<AccountRepository, 'findMany' | 'findByEmployee' | 'findOpenRequestsOfRun' | 'addToCountsOfCompanies'>;
   providerRepo: Pick<ProviderRepository, 'findMany'>;
   employeeRepo: Pick<EmployeeRepository, 'findMany'>;
   now?: () => Date;
@@ -203,7 +203,7 @@ export function consumeWorkflowTasks(consumer: Consumer, deps: WorkflowTaskHandl
         }
       }
     }
-    for (const [companyId, counts] of countsOf) await accountRepo.addToCounts(tx, companyId, counts);
+    await accountRepo.addToCountsOfCompanies(tx, countsOf);
     return { later, reason: 'the employee or a provider of the task is not known here yet (their events are on their way)' };
   }
 
