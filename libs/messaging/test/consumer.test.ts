@@ -230,20 +230,29 @@ describe('consumer in batches', () => {
       },
     );
     consumers.push(consumer);
+    // The progress reports JetStream receives ("+WPI" on each message's ack subject), by message.
+    const reports = new Map<string, number>();
+    const acks = broker.nc.subscribe(`$JS.ACK.${broker.ns.stream('HR')}.batch-slow.>`, {
+      callback: (error, msg) => {
+        if (!error && msg.string() === '+WPI') reports.set(msg.subject, (reports.get(msg.subject) ?? 0) + 1);
+      },
+    });
     await consumer.start();
     try {
       await publishEvent(broker.js, broker.ns, rehired.build({ companyId: 'c1', who: 'slow-0' }, { source: 'test' }));
       await waitFor(() => slowStarted, { what: 'the slow batch started' });
       const behind = Array.from({ length: 9 }, (_, i) => rehired.build({ companyId: 'c1', who: `slow-${String(i + 1).padStart(2, '0')}` }, { source: 'test' }));
       await Promise.all(behind.map((event) => publishEvent(broker.js, broker.ns, event)));
-      // Three times ack_wait: without progress reports every held message would have been delivered again.
-      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      // Four reports for each of the ten held messages, a third of ack_wait apart: each has been held longer than
+      // ack_wait, after which, unreported, JetStream would have delivered it again.
+      await waitFor(() => reports.size === 10 && [...reports.values()].every((count) => count >= 4), { what: 'four progress reports of every held message' });
       release();
       await waitFor(() => consumer.stats.applied === 10, { what: 'all ten applied' });
       expect(consumer.stats).toMatchObject({ applied: 10, duplicate: 0, retry: 0 });
       expect(await applied('slow-')).toEqual(['slow-0', ...behind.map((event) => event.data.who)]);
     } finally {
       release();
+      acks.unsubscribe();
       await consumer.stop();
     }
   });
