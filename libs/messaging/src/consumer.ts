@@ -75,6 +75,8 @@ export interface ConsumerOptions {
 }
 
 export type Outcome = 'applied' | 'duplicate' | 'ignored' | 'retry' | 'dead-lettered';
+/** What a batch's transaction decided for each of its messages. */
+type BatchOutcome = 'applied' | 'duplicate' | 'later';
 
 export interface Consumer {
   /** Registers the handler of one event type; call before `start`. */
@@ -230,8 +232,9 @@ export function createConsumer(options: ConsumerOptions): Consumer {
 
   /**
    * Applies messages in one transaction: one insert records the new ones processed (a key seen before, or twice
-   * in the batch, is a duplicate), then each route's handler takes its new events. If that fails, each message is
-   * applied on its own (`applyOne`), so only a failing message is retried or dead-lettered.
+   * in the batch, is a duplicate), then each handler takes its new events (those it leaves for later are
+   * unrecorded again and retried after the commit). If the transaction fails, each message is applied on its
+   * own (`applyOne`), so only a failing message is retried or dead-lettered.
    */
   async function handleBatch(batch: readonly JsMsg[]): Promise<void> {
     const ready: Readable[] = [];
@@ -246,18 +249,18 @@ export function createConsumer(options: ConsumerOptions): Consumer {
       return span;
     });
     const started = performance.now();
-    let outcomes: ('applied' | 'duplicate' | 'later')[];
+    const keys = ready.map(({ event }) => eventKey(event));
+    let outcomes: BatchOutcome[];
     /** Keys of the events left for later, with why: every copy of such an event in the batch waits too. */
     const later = new Map<string, string>();
     try {
       outcomes = await db.transaction(async (tx) => {
-        const keys = ready.map(({ event }) => eventKey(event));
         // In key order: two instances given overlapping batches (a redelivery) never wait on each other in a circle.
         const { rows } = await sql<{ event_key: string }>`insert into processed_events (consumer, event_key)
           select ${name}, k from unnest(${pgArray(keys)}::text[]) as k order by k on conflict do nothing returning event_key`.execute(tx);
         const fresh = new Set(rows.map((row) => row.event_key));
         // `delete`: only the first of two equal keys in one batch is new.
-        const result: ('applied' | 'duplicate' | 'later')[] = keys.map((key) => (fresh.delete(key) ? 'applied' : 'duplicate'));
+        const result: BatchOutcome[] = keys.map((key) => (fresh.delete(key) ? 'applied' : 'duplicate'));
         // By handler, in delivery order: one handler registered for several types gets their events together.
         const byHandler = new Map<BatchHandler<unknown>, BatchItem<unknown>[]>();
         ready.forEach(({ event, route }, index) => {
@@ -303,7 +306,7 @@ export function createConsumer(options: ConsumerOptions): Consumer {
     for (const [index, { msg, event }] of ready.entries()) {
       if (outcomes[index] !== 'later') continue;
       metrics.finished('failed', seconds);
-      await retryLater(msg, event, later.get(eventKey(event)) ?? 'left for later');
+      await retryLater(msg, event, later.get(keys[index]!) ?? 'left for later');
     }
     logger.debug({ consumer: name, messages: ready.length }, 'batch handled');
   }

@@ -8,3 +8,4 @@ export { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from './
 export { createConsumer, type BatchItem, type Deferred, type Consumer, type ConsumerLogger, type ConsumerOptions, type Handler, type Outcome } from './consumer.js';
 export { messagingMigrations } from './migrations.js';
 export { createWorkLoop, type WorkLoop, type WorkLoopOptions } from './work-loop.js';
+export { inTurns } from './turns.js';

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { fileURLToPath } from 'node:url';
 import { employeeHired, employeeTerminated, employeeUpdated } from '@provisio/contracts';
 import { pgArray, type MigrationSet } from '@provisio/db';
-import { eventKey, type BatchItem, type CloudEvent, type Consumer } from '@provisio/messaging';
+import { eventKey, inTurns, type BatchItem, type CloudEvent, type Consumer } from '@provisio/messaging';
 import { runInSpan } from '@provisio/telemetry';
 import { effectiveAt, foldRoster, type RosterEmployee, type RosterEvent } from './fold.js';
 import type { RosterEmployeesTable, RosterTables } from './tables.js';
@@ -90,19 +90,11 @@ export async function applyRosterEvents(
   const lockKeys = [...new Set(received.map(({ companyId, employeeId }) => `roster:${companyId}:${employeeId}`))];
   await sql`select pg_advisory_xact_lock(id) from (select distinct hashtext(k) as id from unnest(${pgArray(lockKeys)}::text[]) as k order by 1) as locks`.execute(tx);
 
-  const turns: (typeof received)[] = [];
-  const seen = new Map<string, number>();
-  for (const item of received) {
-    const key = personKey(item.companyId, item.employeeId);
-    const turn = seen.get(key) ?? 0;
-    seen.set(key, turn + 1);
-    (turns[turn] ??= []).push(item);
-  }
-
   const changes = new Map<(typeof received)[number], RosterChange>();
-  for (const turn of turns) {
-    const people = sql<boolean>`(company_id, ${sql.ref('id')}) in (select * from unnest(${pgArray(turn.map((item) => item.companyId))}::text[], ${pgArray(turn.map((item) => item.employeeId))}::text[]))`;
-    const beforeRows = await tx.selectFrom('roster_employees').selectAll().where(people).execute();
+  for (const turn of inTurns(received, (item) => personKey(item.companyId, item.employeeId))) {
+    // The turn's people, as (company, employee) pairs in SQL.
+    const pairs = sql`(select * from unnest(${pgArray(turn.map((item) => item.companyId))}::text[], ${pgArray(turn.map((item) => item.employeeId))}::text[]))`;
+    const beforeRows = await tx.selectFrom('roster_employees').selectAll().where(sql<boolean>`(company_id, id) in ${pairs}`).execute();
     const before = new Map(beforeRows.map((row) => [personKey(row.company_id, row.id), toRosterEmployee(row)]));
 
     await tx
@@ -123,7 +115,7 @@ export async function applyRosterEvents(
     const stored = await tx
       .selectFrom('roster_events')
       .select(['company_id', 'employee_id', 'type', 'data', 'effective_at', 'received_seq'])
-      .where(sql<boolean>`(company_id, employee_id) in (select * from unnest(${pgArray(turn.map((item) => item.companyId))}::text[], ${pgArray(turn.map((item) => item.employeeId))}::text[]))`)
+      .where(sql<boolean>`(company_id, employee_id) in ${pairs}`)
       .execute();
     const eventsOf = new Map<string, typeof stored>();
     for (const row of stored) {
@@ -191,8 +183,8 @@ export async function applyRosterEvents(
 
 /**
  * How many HR events a roster consumer applies in one transaction (`batchSize` of its consumer). An import of
- * a whole company is a backlog of thousands of events: one commit each made it take minutes. The events of a
- * batch are applied one after the other (by type); the roster is the same in any order (`foldRoster`).
+ * a whole company is a backlog of thousands of events: one commit each made it take minutes. A batch is applied
+ * at once (`applyRosterEvents`), its reactions as if one by one, in delivery order.
  */
 export const ROSTER_BATCH_SIZE = 200;
 

@@ -8,7 +8,7 @@ import {
   type WorkflowTaskStarted,
 } from '@provisio/contracts';
 import { pgArray } from '@provisio/db';
-import { emitMany, type BatchItem, type CloudEvent, type Consumer, type Deferred } from '@provisio/messaging';
+import { emitMany, inTurns, type BatchItem, type CloudEvent, type Consumer, type Deferred } from '@provisio/messaging';
 import { ConflictError } from '@provisio/service-kit';
 import { EVENT_SOURCE, type AccountService, type ActionRequest } from '../accounts/account-service.js';
 import { accountKey, withAccessStatuses, type AccountRepository } from '../accounts/repository.js';
@@ -175,23 +175,19 @@ export function consumeWorkflowTasks(consumer: Consumer, deps: WorkflowTaskHandl
   async function onTasksStarted(started: BatchItem<WorkflowTaskStarted>[], anyTx: Transaction<unknown>): Promise<Deferred<WorkflowTaskStarted>> {
     const tx = anyTx as Transaction<AccountsDb>;
     await lockRuns(tx, started.map(({ event }) => event.data));
-    // Turns: the first task of each person, then the second of each, … in the order they came; by company.
-    const turns: Map<string, BatchItem<WorkflowTaskStarted>[]>[] = [];
-    const seen = new Map<string, number>();
     const personOf = (item: BatchItem<WorkflowTaskStarted>) => JSON.stringify([item.event.data.companyId, item.event.data.employeeId]);
-    for (const item of started) {
-      const turn = seen.get(personOf(item)) ?? 0;
-      seen.set(personOf(item), turn + 1);
-      const byCompany = (turns[turn] ??= new Map());
-      const tasks = byCompany.get(item.event.data.companyId);
-      if (tasks) tasks.push(item);
-      else byCompany.set(item.event.data.companyId, [item]);
-    }
     // A task that must wait holds back the later tasks about the same person (they come after it).
     const later: BatchItem<WorkflowTaskStarted>[] = [];
     const held = new Set<string>();
     const countsOf = new Map<string, Map<string, number>>();
-    for (const byCompany of turns) {
+    // The first task of each person, then the second of each, …; each turn by company.
+    for (const turn of inTurns(started, personOf)) {
+      const byCompany = new Map<string, BatchItem<WorkflowTaskStarted>[]>();
+      for (const item of turn) {
+        const tasks = byCompany.get(item.event.data.companyId);
+        if (tasks) tasks.push(item);
+        else byCompany.set(item.event.data.companyId, [item]);
+      }
       for (const [companyId, tasks] of byCompany) {
         const counts = countsOf.get(companyId) ?? new Map<string, number>();
         countsOf.set(companyId, counts);
