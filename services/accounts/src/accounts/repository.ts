@@ -62,6 +62,25 @@ export function createAccountRepository() {
       return query.execute();
     },
 
+    /** `findByEmployee` of several people in one query, by employee id (someone without accounts is absent). */
+    async findByEmployees(db: Db, companyId: string, employeeIds: readonly string[], statuses: readonly AccountStatus[]): Promise<Map<string, AccountRow[]>> {
+      const byEmployee = new Map<string, AccountRow[]>();
+      if (employeeIds.length === 0) return byEmployee;
+      const rows = await db
+        .selectFrom('accounts')
+        .selectAll()
+        .where('company_id', '=', companyId)
+        .where('employee_id', 'in', [...new Set(employeeIds)])
+        .where('status', 'in', statuses)
+        .execute();
+      for (const row of rows) {
+        const list = byEmployee.get(row.employee_id);
+        if (list) list.push(row);
+        else byEmployee.set(row.employee_id, [row]);
+      }
+      return byEmployee;
+    },
+
     /** Open requests waiting for this assignee. */
     async findOpenRequestsAssignedTo(db: Db, companyId: string, assigneeId: string): Promise<AccountRow[]> {
       return db

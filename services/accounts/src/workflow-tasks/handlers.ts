@@ -26,7 +26,7 @@ export const projectionGraceMs = 2 * 60_000;
 
 export interface WorkflowTaskHandlerDeps {
   accounts: Pick<AccountService, 'apply'>;
-  accountRepo: Pick<AccountRepository, 'findMany' | 'findByEmployee' | 'findOpenRequestsOfRun' | 'addToCountsOfCompanies'>;
+  accountRepo: Pick<AccountRepository, 'findMany' | 'findByEmployees' | 'findOpenRequestsOfRun' | 'addToCountsOfCompanies'>;
   providerRepo: Pick<ProviderRepository, 'findMany'>;
   employeeRepo: Pick<EmployeeRepository, 'findMany'>;
   now?: () => Date;
@@ -79,16 +79,20 @@ export function consumeWorkflowTasks(consumer: Consumer, deps: WorkflowTaskHandl
       return known;
     });
 
-    const providerIdsOf = new Map<BatchItem<WorkflowTaskStarted>, string[]>();
-    for (const item of started) {
-      const task = item.event.data;
-      providerIdsOf.set(
-        item,
-        task.providers === 'all_with_access'
-          ? (await accountRepo.findByEmployee(tx, companyId, task.employeeId, withAccessStatuses)).map((row) => row.provider_id)
-          : [...new Set(task.providers)],
-      );
-    }
+    // `all_with_access`: the providers where the person has or is getting access, for all such tasks at once.
+    const withAccess = await accountRepo.findByEmployees(
+      tx,
+      companyId,
+      started.filter(({ event }) => event.data.providers === 'all_with_access').map(({ event }) => event.data.employeeId),
+      withAccessStatuses,
+    );
+    const providerIdsOf = new Map(
+      started.map((item) => {
+        const task = item.event.data;
+        const ids = task.providers === 'all_with_access' ? (withAccess.get(task.employeeId) ?? []).map((row) => row.provider_id) : [...new Set(task.providers)];
+        return [item, ids] as const;
+      }),
+    );
     const providers = await providerRepo.findMany(tx, companyId, [...providerIdsOf.values()].flat());
     started = started.filter((item) => {
       const known = providerIdsOf.get(item)!.every((id) => providers.has(id)) || !isYoung(item.event);
