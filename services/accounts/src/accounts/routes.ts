@@ -58,15 +58,30 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService; re
     },
   }, async (request) => reads.checklist(principalOf(request), request.params.providerId, request.query));
 
-  for (const action of accountActions) {
+  // The contract's moves, and reassigning an open request: the same shape of route.
+  const actionRoutes = [
+    ...accountActions.map((action) => ({
+      action,
+      operationId: operationId(action),
+      summary: actionSummaries[action],
+      body: isRequestAction(action) ? requestActionBody : plainActionBody,
+    })),
+    {
+      action: REASSIGN as typeof REASSIGN,
+      operationId: 'reassignRequest',
+      summary: "Give the open request another assignee (default: the provider's assignee for its direction); its status, due date and run stay",
+      body: reassignBody,
+    },
+  ];
+  for (const { action, operationId, summary, body } of actionRoutes) {
     app.post(`/v1/providers/:providerId/accounts/:employeeId/${action}`, {
       onRequest: admins,
       schema: {
-        tags, operationId: operationId(action), summary: actionSummaries[action],
+        tags, operationId, summary,
         params: accountParams,
         headers: z.object({ 'if-match': z.string().optional().describe('The account version the action was decided on.') }),
         // No body at all is fine (Fastify hands the validator null then); an empty object too.
-        body: (isRequestAction(action) ? requestActionBody : plainActionBody).nullish(),
+        body: body.nullish(),
         response: { 200: accountSchema, ...errorResponses(400, 403, 404, 409, 422) },
       },
     }, async (request, reply) => {
@@ -83,29 +98,6 @@ export const accountRoutes: FastifyPluginAsyncZod<{ accounts: AccountService; re
       return reply.header('etag', `"${row.version}"`).send(toAccount(row));
     });
   }
-
-  app.post(`/v1/providers/:providerId/accounts/:employeeId/${REASSIGN}`, {
-    onRequest: admins,
-    schema: {
-      tags, operationId: 'reassignRequest',
-      summary: "Give the open request another assignee (default: the provider's assignee for its direction); its status, due date and run stay",
-      params: accountParams,
-      headers: z.object({ 'if-match': z.string().optional().describe('The account version the action was decided on.') }),
-      body: reassignBody.nullish(),
-      response: { 200: accountSchema, ...errorResponses(400, 403, 404, 409, 422) },
-    },
-  }, async (request, reply) => {
-    const body: { note?: string | undefined; assigneeId?: string | undefined } = request.body ?? {};
-    const row = await accounts.act(principalOf(request), {
-      providerId: request.params.providerId,
-      employeeId: request.params.employeeId,
-      action: REASSIGN,
-      note: body.note,
-      assigneeId: body.assigneeId,
-      expectedVersion: expectedVersion(request.headers['if-match']),
-    });
-    return reply.header('etag', `"${row.version}"`).send(toAccount(row));
-  });
 
   app.post('/v1/accounts/batch', {
     onRequest: admins,
