@@ -2,7 +2,7 @@ import { useId, useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ACCOUNT_ACTIONS, runBatch } from '../api/accounts';
 import type { AccountAction, BatchAction } from '../api/accounts';
-import { accountViews } from '../api/query-keys';
+import { refreshAccountViews } from '../api/query-keys';
 import { ApiErrorNotice } from '../components/ApiErrorNotice';
 import { ACTION_LABELS, STATUS_LABELS } from './account-status';
 import { chunk, failuresOf, planBulk } from './bulk-plan';
@@ -50,7 +50,7 @@ export function BulkActionBar({
       setOutcome(result);
       if (result.failures.length === 0) onClear();
     },
-    onSettled: () => Promise.all(accountViews.map((key) => queryClient.invalidateQueries({ queryKey: [...key] }))),
+    onSettled: () => refreshAccountViews(queryClient),
   });
 
   if (selected.length === 0 && !outcome) return null;

@@ -3,7 +3,7 @@ import type { FormEvent } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { reassignRequest } from '../api/accounts';
 import { ApiError } from '../api/http';
-import { accountViews } from '../api/query-keys';
+import { refreshAccountViews } from '../api/query-keys';
 import { useAnnouncer } from '../components/announcer';
 import { ApiErrorNotice } from '../components/ApiErrorNotice';
 import { Dialog } from '../components/Dialog';
@@ -37,11 +37,11 @@ export function ReassignDialog({ target, onClose }: { target: ReassignTarget; on
     mutationFn: () => reassignRequest(target.providerId, target.employeeId, { assigneeId, ...(note.trim() ? { note: note.trim() } : {}) }, target.version),
     onSuccess: (account) => {
       announce('success', `${target.employeeName} on ${target.providerName} is now assigned to ${nameOf(admins.data, account.assigneeId)}.`);
-      void Promise.all(accountViews.map((key) => queryClient.invalidateQueries({ queryKey: [...key] })));
       onClose();
     },
+    // Refused too: the rows behind the dialog show what is there now.
+    onSettled: () => refreshAccountViews(queryClient),
     onError: (error) => {
-      void Promise.all(accountViews.map((key) => queryClient.invalidateQueries({ queryKey: [...key] })));
       // Changed meanwhile: this dialog holds the old version, so it closes and the refreshed row is the one to act on.
       if (error instanceof ApiError && error.status === 409) {
         announce('error', `${target.employeeName} on ${target.providerName} changed meanwhile; the row has been refreshed. Reassign it again if it is still open.`);

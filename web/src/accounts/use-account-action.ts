@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { performAccountAction } from '../api/accounts';
 import type { AccountAction, AccountStatus } from '../api/accounts';
 import { ApiError } from '../api/http';
-import { accountViews } from '../api/query-keys';
+import { refreshAccountViews } from '../api/query-keys';
 import { useAnnouncer } from '../components/announcer';
 import { ACTION_LABELS, STATUS_LABELS } from './account-status';
 
@@ -21,8 +21,7 @@ export interface AccountActionInput {
 export function useAccountAction() {
   const queryClient = useQueryClient();
   const { announce } = useAnnouncer();
-  const refresh = () =>
-    Promise.all(accountViews.map((key) => queryClient.invalidateQueries({ queryKey: [...key] })));
+  const refresh = () => refreshAccountViews(queryClient);
 
   return useMutation({
     mutationFn: (input: AccountActionInput) =>

@@ -1,4 +1,6 @@
 // Query keys in one place so that an invalidation after a change reaches every view of the same data.
+import type { QueryClient } from '@tanstack/react-query';
+
 export const queryKeys = {
   devLoginOptions: ['dev-login-options'] as const,
   providers: ['providers'] as const,
@@ -20,3 +22,8 @@ export const queryKeys = {
 
 /** Everything that shows an account's status; refreshed after any account action. */
 export const accountViews = [['provider-accounts'], ['providers'], ['profile'], ['history'], ['access'], ['workflow-runs'], ['notifications']] as const;
+
+/** Refreshes every view of accounts (after an account action, whether it worked or not). */
+export function refreshAccountViews(queryClient: QueryClient): Promise<void[]> {
+  return Promise.all(accountViews.map((key) => queryClient.invalidateQueries({ queryKey: [...key] })));
+}

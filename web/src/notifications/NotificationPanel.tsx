@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { completeNotification, listNotifications, markNotificationRead } from '../api/notifications';
 import type { Notification, NotificationItem, NotificationState } from '../api/notifications';
-import { accountViews, queryKeys } from '../api/query-keys';
+import { queryKeys, refreshAccountViews } from '../api/query-keys';
 import { useAnnouncer } from '../components/announcer';
 import { ApiErrorNotice } from '../components/ApiErrorNotice';
 import { Empty, Loading } from '../components/QueryState';
@@ -82,8 +82,7 @@ export function NotificationPanel({ onClose }: { onClose: () => void }) {
 function NotificationCard({ notification: n, onNavigate }: { notification: Notification; onNavigate: () => void }) {
   const queryClient = useQueryClient();
   const { announce } = useAnnouncer();
-  const refresh = () =>
-    Promise.all(accountViews.map((key) => queryClient.invalidateQueries({ queryKey: [...key] })));
+  const refresh = () => refreshAccountViews(queryClient);
 
   const read = useMutation({
     mutationFn: () => markNotificationRead(n.id),
