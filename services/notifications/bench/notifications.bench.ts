@@ -8,7 +8,7 @@ import { accountStatusChanged, workflowTaskStarted, type AccountStatusChanged } 
 import { openDatabase } from '@provisio/db';
 import type { CloudEvent } from '@provisio/messaging';
 import { createLogger, loadConfig } from '@provisio/service-kit';
-import { connectTestBroker, createTestDatabase, natsUrl, testEnv, testNamespace, type TestDatabase } from '@provisio/testing';
+import { connectTestBroker, createTestDatabase, natsUrl, testEnv, testNamespace } from '@provisio/testing';
 import { createNotificationsService, notificationsConfigSchema } from '../src/index.js';
 
 /**
@@ -169,7 +169,7 @@ async function publisherSource(ns: string, warm: Company, measured: Company, rat
 }
 
 /** The real accounts service, handed every hire's provisioning task at once. */
-async function accountsSource(ns: string, warm: Company, measured: Company): Promise<Source & { db: TestDatabase }> {
+async function accountsSource(ns: string, warm: Company, measured: Company): Promise<Source> {
   const db = await createTestDatabase('notif_bench_accounts');
   const emitter = startWorker('./accounts-emitter.mjs', {
     natsUrl: natsUrl(),
@@ -197,7 +197,6 @@ async function accountsSource(ns: string, warm: Company, measured: Company): Pro
       ),
     );
   return {
-    db,
     label: 'emitted by the accounts service from 1 task per hire, all handed to it at once',
     async warmUp() {
       await emitter.ask({ publish: tasks(warm) });
@@ -235,7 +234,7 @@ async function run(scenario: Scenario): Promise<void> {
   const warm = company('warm', WARM_UP_HIRES);
   const measured = company('bench', HIRES);
   const expected = HIRES * REQUESTS_PER_HIRE;
-  let source: (Source & { db?: TestDatabase }) | undefined;
+  let source: Source | undefined;
   const watcher = startWorker('./watcher.mjs', { natsUrl: natsUrl(), namespace: ns, watchRequests: scenario.source === 'accounts' });
   try {
     await watcher.next(); // subscribed
